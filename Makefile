@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: MIT
+# The front door: make test, make bench, make asan, make install, make clean.
+# Each target installs the Debian packages it needs that are missing (scripts/install-deps.sh).
+
+BUILD        ?= build
+RELEASE      ?= build/release
+ASAN_BUILD   ?= build/asan
+JOBS         ?= $(shell nproc 2>/dev/null || echo 2)
+PREFIX       ?= /usr/local
+WERROR       ?= OFF
+CMAKE        ?= cmake
+CTEST        ?= ctest
+BENCH_ARGS   ?=
+
+.PHONY: all test bench asan install clean deps bench-deps configure build help
+
+all: build
+
+help:
+	@echo "make test     build everything and run every test (unit, smoke, integration)"
+	@echo "make bench    Release build, then the performance suite and its reports"
+	@echo "make asan     the test suite under AddressSanitizer and UBSan"
+	@echo "make install  install libraries, headers, pkg-config and CMake files to PREFIX"
+	@echo "make clean    remove build trees"
+
+deps:
+	@sh scripts/install-deps.sh
+
+bench-deps:
+	@sh scripts/install-deps.sh --bench
+
+$(BUILD)/CMakeCache.txt: | deps
+	$(CMAKE) -S . -B $(BUILD) -DVITALS_WERROR=$(WERROR)
+
+configure: deps
+	$(CMAKE) -S . -B $(BUILD) -DVITALS_WERROR=$(WERROR)
+
+build: configure
+	$(CMAKE) --build $(BUILD) -j $(JOBS)
+
+test: build
+	$(CTEST) --test-dir $(BUILD) --output-on-failure -j $(JOBS) -LE performance
+
+bench: bench-deps
+	$(CMAKE) -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=Release -DVITALS_WERROR=$(WERROR)
+	$(CMAKE) --build $(RELEASE) -j $(JOBS)
+	@sh scripts/run-bench.sh $(RELEASE) $(BENCH_ARGS)
+
+asan: deps
+	$(CMAKE) -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DVITALS_SANITIZE=ON -DVITALS_WERROR=$(WERROR)
+	$(CMAKE) --build $(ASAN_BUILD) -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  $(CTEST) --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -LE performance
+
+install: build
+	$(CMAKE) --install $(BUILD) --prefix $(PREFIX)
+
+clean:
+	rm -rf $(BUILD) $(RELEASE) $(ASAN_BUILD)

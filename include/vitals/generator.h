@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/* A deterministic generator of plausible Apple Health data (the seed's HealthDataGenerator). */
+#ifndef VITALS_GENERATOR_H
+#define VITALS_GENERATOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "vitals/error.h"
+#include "vitals/sink.h"
+#include "vitals/store.h"
+#include "vitals/table.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The metrics the generator can produce; `metrics` in the options is a mask of these. */
+enum vt_gen_metric {
+    VT_GEN_STEPS = 1u << 0,          /**< StepCount, from iPhone and Apple Watch, overlapping */
+    VT_GEN_HEART_RATE = 1u << 1,     /**< HeartRate, count/min */
+    VT_GEN_ACTIVE_ENERGY = 1u << 2,  /**< ActiveEnergyBurned, kcal */
+    VT_GEN_DISTANCE = 1u << 3,       /**< DistanceWalkingRunning, km */
+    VT_GEN_RESTING_HR = 1u << 4,     /**< RestingHeartRate, daily */
+    VT_GEN_HRV = 1u << 5,            /**< HeartRateVariabilitySDNN, ms */
+    VT_GEN_BODY_MASS = 1u << 6,      /**< BodyMass, kg, sparse */
+    VT_GEN_SLEEP = 1u << 7,          /**< SleepAnalysis category samples */
+    VT_GEN_ALL = 0xffu
+};
+
+/** Generator parameters; vt_gen_options_default fills the defaults. */
+typedef struct vt_gen_options {
+    uint64_t seed;        /**< same seed, same output, on every machine (default 1) */
+    uint32_t days;        /**< days of data (default 365) */
+    uint32_t per_day;     /**< records per day, approximately, spread over the mix (default 100) */
+    int32_t start_day;    /**< first local day as a day number (default 2020-01-01) */
+    int16_t offset_min;   /**< UTC offset written in timestamps (default -0700 -> -420) */
+    uint32_t metrics;     /**< mask of enum vt_gen_metric (default VT_GEN_ALL) */
+    uint64_t target_bytes;/**< XML only: repeat days until at least this many bytes (0: off) */
+} vt_gen_options;
+
+/** Fills `options` with the defaults. */
+void vt_gen_options_default(vt_gen_options *options);
+
+/**
+ * Generates the records and sends each to `sink` in time order, day by day. Strings are
+ * interned in a pool owned by the generator for the duration of the call.
+ */
+vt_status vt_gen_records(const vt_gen_options *options, const vt_sink *sink, vt_error *err);
+
+/** Generates into a table (appended to). */
+vt_status vt_gen_table(const vt_gen_options *options, vt_table *table, vt_error *err);
+
+/** Generates into a store in one transaction; `stats` may be NULL. */
+vt_status vt_gen_store(const vt_gen_options *options, vt_store *store, vt_insert_stats *stats,
+                       vt_error *err);
+
+/** Statistics of a generated export. */
+typedef struct vt_gen_xml_stats {
+    uint64_t bytes;    /**< bytes of XML written */
+    uint64_t records;  /**< <Record> elements written, correlation members included */
+    uint32_t days;     /**< days written (more than `days` when target_bytes repeats them) */
+} vt_gen_xml_stats;
+
+/**
+ * Writes an Apple-format export.xml to `out` as a stream, in constant memory: declaration,
+ * DOCTYPE with Apple's internal DTD, HealthData, ExportDate, Me, Records with
+ * MetadataEntry, Workouts, ActivitySummary and a blood-pressure Correlation. `stats` may be
+ * NULL.
+ */
+vt_status vt_gen_write_xml(const vt_gen_options *options, FILE *out, vt_gen_xml_stats *stats,
+                           vt_error *err);
+
+/**
+ * Writes the export to `path`: plain XML, or when `zip` is non-zero an export.zip holding
+ * `apple_health_export/export.xml` (streamed through libzip).
+ */
+vt_status vt_gen_write_file(const vt_gen_options *options, const char *path, int zip,
+                            vt_gen_xml_stats *stats, vt_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,39 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Installs the Debian packages vitals needs to build and test, and only those missing.
+# Usage: scripts/install-deps.sh [--bench]   (--bench adds the peers the benchmarks compare against)
+set -eu
+
+PACKAGES="build-essential cmake pkg-config libsqlite3-dev libzip-dev libjansson-dev \
+libcmocka-dev libxml2-dev libxml2-utils zip valgrind"
+BENCH_PACKAGES="python3 python3-pandas sqlite3"
+
+if [ "${1:-}" = "--bench" ]; then
+    PACKAGES="$PACKAGES $BENCH_PACKAGES"
+fi
+
+missing=""
+for pkg in $PACKAGES; do
+    if ! dpkg -s "$pkg" 2>/dev/null | grep -q '^Status: install ok installed'; then
+        missing="$missing $pkg"
+    fi
+done
+
+if [ -z "$missing" ]; then
+    exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "missing packages; run: sudo apt-get install -y$missing" >&2
+    exit 1
+fi
+
+echo "install-deps: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+# A fresh machine has no package lists; update once when a package cannot be found.
+# shellcheck disable=SC2086
+if ! apt-get install -y --no-install-recommends $missing; then
+    apt-get update
+    # shellcheck disable=SC2086
+    apt-get install -y --no-install-recommends $missing
+fi
