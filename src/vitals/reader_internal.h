@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* What the export sources (export_source.c, gpx.c) need of the push reader (reader.c). */
+#ifndef VITALS_READER_INTERNAL_H
+#define VITALS_READER_INTERNAL_H
+
+#include "vitals/reader.h"
+
+/* Ends the XML (checks it is complete, sends the export info) without calling the sink's
+ * `end`, so GPX routes can follow. */
+vt_status vt__reader_finish_xml(vt_reader *r, vt_error *err);
+/* Calls the sink's `end` with the counts; `summary` may be NULL. */
+vt_status vt__reader_end(vt_reader *r, vt_export_summary *summary, vt_error *err);
+/* Interns a string in the reader's pool. */
+vt_status vt__reader_intern(vt_reader *r, const char *s, size_t len, uint32_t *id, vt_error *err);
+/* Sends route points read from a GPX file to the sink, counting them. */
+vt_status vt__reader_points(vt_reader *r, uint32_t ref, const vt_route_point *points, size_t count,
+                            vt_error *err);
+/* Records decoded so far. */
+uint64_t vt__reader_records(const vt_reader *r);
+
+#endif
