@@ -38,4 +38,18 @@ vt_status vt__nomem(vt_error *err);
 uint64_t vt__hash_bytes(const void *data, size_t len, uint64_t seed);
 uint64_t vt__hash_mix(uint64_t h, uint64_t v);
 
+/* String pools (strpool.c): a number unique to each pool ever created in this process,
+ * so caches keyed by pool ids can tell one pool from another allocated at the same address. */
+uint64_t vt__strpool_serial(const vt_strpool *pool);
+
+/* Store (store.c): the SQLite connection of a store, for the other store_*.c files. */
+struct sqlite3;
+struct sqlite3 *vt__store_db(vt_store *store);
+/* Copies SQLite's last error message of `db` into `err` with a prefix saying what failed. */
+vt_status vt__store_sqlite_error(struct sqlite3 *db, vt_error *err, const char *what);
+
+/* Import tables (store_items.c): creates the tables of workouts, correlations, activity
+ * summaries, routes and other elements inside the schema's creation transaction. */
+vt_status vt__store_items_schema(struct sqlite3 *db, vt_error *err);
+
 #endif
