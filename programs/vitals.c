@@ -1,11 +1,56 @@
 /* SPDX-License-Identifier: MIT */
-/* The vitals command: placeholder until the subcommands land. */
-#include <stdio.h>
+/* The vitals command: dispatches to its subcommands. */
+#include <string.h>
 
-#include "vitals/vitals.h"
+#include "cli.h"
 
-int main(void)
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command COMMANDS[] = {
+    {"generate", cmd_generate, "write deterministic synthetic health data (XML, zip or database)"},
+    {"daily", cmd_daily, "daily metrics per day and metric, with de-duplicated totals"},
+    {"query", cmd_query, "run one SQL statement against a database"},
+    {"info", cmd_info, "summarise a database: counts per type, date range"},
+};
+
+static void usage(FILE *out)
 {
-    printf("vitals %s\n", vt_version());
-    return 0;
+    fputs("usage: vitals <command> [options]\n\n"
+          "Streams Apple Health exports into SQLite and computes daily metrics.\n\n"
+          "commands:\n",
+          out);
+    for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++) {
+        fprintf(out, "  %-9s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
+    }
+    fputs("\n'vitals <command> --help' describes a command. 'vitals --version' prints the "
+          "version.\n",
+          out);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return CLI_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("vitals %s\n", vt_version());
+        return CLI_OK;
+    }
+    for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++) {
+        if (strcmp(argv[1], COMMANDS[i].name) == 0) {
+            return COMMANDS[i].run(argc - 1, argv + 1);
+        }
+    }
+    fprintf(stderr, "vitals: unknown command '%s' (see 'vitals --help')\n", argv[1]);
+    return CLI_USAGE;
 }

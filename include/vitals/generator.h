@@ -26,7 +26,8 @@ enum vt_gen_metric {
     VT_GEN_HRV = 1u << 5,            /**< HeartRateVariabilitySDNN, ms */
     VT_GEN_BODY_MASS = 1u << 6,      /**< BodyMass, kg, sparse */
     VT_GEN_SLEEP = 1u << 7,          /**< SleepAnalysis category samples */
-    VT_GEN_ALL = 0xffu
+    VT_GEN_BLOOD_PRESSURE = 1u << 8, /**< weekly systolic/diastolic pair, also as a Correlation */
+    VT_GEN_ALL = 0x1ffu
 };
 
 /** Generator parameters; vt_gen_options_default fills the defaults. */

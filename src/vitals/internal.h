@@ -94,4 +94,18 @@ int vt__parse_decimal(const char *s, size_t len, double *out);
  * offsets accepted) into UTC epoch milliseconds; returns 1 on success. */
 int vt__parse_iso_ms(const char *s, size_t len, int64_t *out);
 
+/* String pools (strpool.c): a number unique to each pool ever created in this process,
+ * so caches keyed by pool ids can tell one pool from another allocated at the same address. */
+uint64_t vt__strpool_serial(const vt_strpool *pool);
+
+/* Store (store.c): the SQLite connection of a store, for the other store_*.c files. */
+struct sqlite3;
+struct sqlite3 *vt__store_db(vt_store *store);
+/* Copies SQLite's last error message of `db` into `err` with a prefix saying what failed. */
+vt_status vt__store_sqlite_error(struct sqlite3 *db, vt_error *err, const char *what);
+
+/* Import tables (store_items.c): creates the tables of workouts, correlations, activity
+ * summaries, routes and other elements inside the schema's creation transaction. */
+vt_status vt__store_items_schema(struct sqlite3 *db, vt_error *err);
+
 #endif

@@ -25,7 +25,10 @@ struct vt_strpool {
     uint64_t *hashes; /* hash of each id, to skip string compares and rehash cheaply */
     size_t hash_cap;  /* slots, a power of two */
     arena_block *arena;
+    uint64_t serial;
 };
+
+static _Atomic uint64_t next_serial = 1;
 
 uint64_t vt__hash_mix(uint64_t h, uint64_t v)
 {
@@ -77,6 +80,7 @@ vt_status vt_strpool_new(vt_strpool **out, vt_error *err)
         return vt__nomem(err);
     }
     pool->entries[0].str = "";
+    pool->serial = next_serial++;
     *out = pool;
     return VT_OK;
 }
@@ -225,4 +229,9 @@ const char *vt_strpool_get(const vt_strpool *pool, uint32_t id, size_t *len)
 uint32_t vt_strpool_count(const vt_strpool *pool)
 {
     return pool ? pool->count : 0;
+}
+
+uint64_t vt__strpool_serial(const vt_strpool *pool)
+{
+    return pool->serial;
 }
