@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_import.h"
 
 static const char HELP[] =
     "usage: vitals info --db DB\n"
@@ -39,6 +40,9 @@ int cmd_info(int argc, char **argv)
     }
     if (!db) {
         return cli_usage("info", "needs a database");
+    }
+    if (vitals_is_export(db)) {
+        return vitals_info_export(argc, argv); /* an export.zip/.xml: counted, not opened */
     }
     vt_error err;
     vt_error_clear(&err);

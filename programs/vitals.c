@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_import.h"
 
 typedef struct command {
     const char *name;
@@ -14,7 +15,9 @@ static const command COMMANDS[] = {
     {"generate", cmd_generate, "write deterministic synthetic health data (XML, zip or database)"},
     {"daily", cmd_daily, "daily metrics per day and metric, with de-duplicated totals"},
     {"query", cmd_query, "run one SQL statement against a database"},
-    {"info", cmd_info, "summarise a database: counts per type, date range"},
+    {"info", cmd_info, "summarise a database or an export: counts per type, date range"},
+    {"import", cmd_import, "import an Apple Health export (zip, xml, stdin) into a database"},
+    {"export", cmd_export, "write an export's records as CSV, without a database"},
 };
 
 static void usage(FILE *out)

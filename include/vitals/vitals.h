@@ -8,6 +8,7 @@
 #include "vitals/error.h"
 #include "vitals/generator.h"
 #include "vitals/metric.h"
+#include "vitals/import.h"
 #include "vitals/reader.h"
 #include "vitals/record.h"
 #include "vitals/sink.h"

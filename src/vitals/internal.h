@@ -107,5 +107,23 @@ vt_status vt__store_sqlite_error(struct sqlite3 *db, vt_error *err, const char *
 /* Import tables (store_items.c): creates the tables of workouts, correlations, activity
  * summaries, routes and other elements inside the schema's creation transaction. */
 vt_status vt__store_items_schema(struct sqlite3 *db, vt_error *err);
+/* The inserter of those items, used by the import (import.c) inside its transaction. */
+typedef struct vt__items vt__items;
+vt_status vt__items_open(vt_store *store, vt_items_stats *stats, vt__items **out,
+                         vt_error *err);
+void vt__items_close(vt__items *items);
+vt_status vt__items_export_info(vt__items *items, const vt_export_info *info,
+                                const vt_strpool *strings, vt_error *err);
+vt_status vt__items_workout(vt__items *items, const vt_workout *workout,
+                            const vt_strpool *strings, vt_error *err);
+vt_status vt__items_route_points(vt__items *items, uint32_t ref, const vt_route_point *points,
+                                 size_t count, const vt_strpool *strings, vt_error *err);
+/* Stores a correlation and, through vt_store_insert, its members (counted in `records`). */
+vt_status vt__items_correlation(vt__items *items, vt_store *store, const vt_correlation *corr,
+                                const vt_strpool *strings, vt_insert_stats *records,
+                                vt_error *err);
+vt_status vt__items_activity_summary(vt__items *items, const vt_activity_summary *summary,
+                                     const vt_strpool *strings, vt_error *err);
+vt_status vt__items_element(vt__items *items, const vt_element *element, vt_error *err);
 
 #endif
