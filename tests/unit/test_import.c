@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests of vt_import and the import commands: the samples stored in full, re-import adds
+ * nothing, correlations linked not duplicated, bad inputs leave the database untouched. */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "vitals/vitals.h"
+
+static char db_path[256];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(db_path, sizeof db_path, "/tmp/vitals-test-import-%ld.db", (long)getpid());
+    return 0;
+}
+
+static void remove_db(void)
+{
+    char p[300];
+    remove(db_path);
+    snprintf(p, sizeof p, "%s-wal", db_path);
+    remove(p);
+    snprintf(p, sizeof p, "%s-shm", db_path);
+    remove(p);
+}
+
+static vt_store *fresh_store(void)
+{
+    remove_db();
+    vt_store *s;
+    vt_error err;
+    if (vt_store_open(db_path, NULL, &s, &err) != VT_OK) {
+        fail_msg("%s", err.msg);
+    }
+    return s;
+}
+
+static int first_int(void *ctx, int n, const char *const *v, const char *const *names)
+{
+    (void)names;
+    *(int64_t *)ctx = n > 0 && v[0] ? strtoll(v[0], NULL, 10) : -1;
+    return 1;
+}
+
+static int64_t scalar(vt_store *s, const char *sql)
+{
+    int64_t v = -1;
+    vt_error err;
+    if (vt_store_query(s, sql, first_int, &v, &err) != VT_OK) {
+        fail_msg("%s: %s", sql, err.msg);
+    }
+    return v;
+}
+
+/* A fingerprint of the whole database content: every row of every table, hashed. */
+typedef struct fp {
+    uint64_t h;
+    char tables[64][64];
+    int ntables;
+} fp;
+
+static void mix(uint64_t *h, const char *s)
+{
+    for (; *s; s++) {
+        *h = (*h ^ (unsigned char)*s) * 0x100000001b3u;
+    }
+    *h = (*h ^ 0xff) * 0x100000001b3u;
+}
+
+static int row_hash(void *ctx, int n, const char *const *v, const char *const *names)
+{
+    fp *f = ctx;
+    (void)names;
+    for (int i = 0; i < n; i++) {
+        mix(&f->h, v[i] ? v[i] : "\x01NULL");
+    }
+    return 0;
+}
+
+static int table_name(void *ctx, int n, const char *const *v, const char *const *names)
+{
+    fp *f = ctx;
+    (void)n;
+    (void)names;
+    if (f->ntables < 64) {
+        snprintf(f->tables[f->ntables++], sizeof f->tables[0], "%s", v[0]);
+    }
+    return 0;
+}
+
+static uint64_t fingerprint(vt_store *s)
+{
+    fp f;
+    memset(&f, 0, sizeof f);
+    f.h = 0xcbf29ce484222325u;
+    vt_error err;
+    assert_int_equal(vt_store_query(s,
+                                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+                                    "ORDER BY name",
+                                    table_name, &f, &err),
+                     VT_OK);
+    for (int i = 0; i < f.ntables; i++) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\" ORDER BY 1, 2", f.tables[i]);
+        mix(&f.h, f.tables[i]);
+        assert_int_equal(vt_store_query(s, sql, row_hash, &f, &err), VT_OK);
+    }
+    return f.h;
+}
+
+static void import_ok(vt_store *s, const char *rel, vt_import_stats *st)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", VITALS_FIXTURES, rel);
+    vt_error err;
+    if (vt_import(s, path, NULL, st, &err) != VT_OK) {
+        fail_msg("%s: %s", rel, err.msg);
+    }
+}
+
+static void samples_import_fully_and_once(void **state)
+{
+    (void)state;
+    vt_store *s = fresh_store();
+    vt_import_stats st;
+    /* The broken-DTD sample: everything it holds, counts from its .expected file. */
+    import_ok(s, "apple-health/jshrake-healthkit-to-sqlite/export.zip", &st);
+    assert_int_equal(st.records.inserted, 1);
+    assert_int_equal(scalar(s, "SELECT count(*) FROM records"), 1);
+    assert_int_equal(scalar(s, "SELECT count(*) FROM workouts"), 1);
+    assert_int_equal(scalar(s, "SELECT count(*) FROM workout_events"), 4);
+    assert_int_equal(scalar(s, "SELECT count(*) FROM workout_statistics"), 3);
+    assert_int_equal(scalar(s, "SELECT count(*) FROM workout_metadata"), 13);
+    assert_int_equal(scalar(s, "SELECT count(*) FROM workout_routes"), 1);
+    assert_int_equal(scalar(s, "SELECT count(*) FROM route_points"), 644);
+    assert_int_equal(scalar(s, "SELECT count(*) FROM activity_summaries"), 10);
+    assert_int_equal(scalar(s, "SELECT count(*) FROM route_points p JOIN workout_routes r "
+                               "ON r.ref_id = p.ref_id"),
+                     644);
+    const uint64_t before = fingerprint(s);
+    /* Again: nothing new. */
+    import_ok(s, "apple-health/jshrake-healthkit-to-sqlite/export.zip", &st);
+    assert_int_equal(st.records.inserted, 0);
+    assert_int_equal(st.records.duplicates, 1);
+    assert_int_equal(st.items.workouts_duplicate, 1);
+    assert_int_equal(st.items.route_points_inserted, 0);
+    assert_true(fingerprint(s) == before);
+
+    import_ok(s, "apple-health/dogsheep-healthkit-to-sqlite/export.zip", &st);
+    import_ok(s, "apple-health/dogsheep-healthkit-to-sqlite/export.xml", &st);
+    /* The same export as XML with inline Locations and as zip with a GPX file. */
+    assert_int_equal(st.records.inserted, 0);
+    assert_int_equal(scalar(s, "SELECT count(*) FROM records"), 3);
+    assert_int_equal(scalar(s, "SELECT count(*) FROM record_metadata"), 6);
+    import_ok(s, "apple-health/tdda-applehealthdata/export6s3sample.xml", &st);
+    assert_int_equal(scalar(s, "SELECT count(*) FROM records"), 18);
+    assert_int_equal(scalar(s, "SELECT count(*) FROM export_info"), 3);
+    assert_int_equal(scalar(s, "SELECT count(DISTINCT locale) FROM export_info"), 2);
+    vt_store_close(s);
+    remove_db();
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void correlations_link_members_and_duplicates_collapse(void **state)
+{
+    (void)state;
+    const char *xml =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE HealthData [\n"
+        "<!ELEMENT HealthData ANY>\n]>\n<HealthData locale=\"en_US\">\n"
+        " <ExportDate value=\"2020-02-01 10:00:00 +0000\"/>\n"
+        " <Record type=\"HKQuantityTypeIdentifierBloodPressureSystolic\" sourceName=\"Cuff\" "
+        "unit=\"mmHg\" startDate=\"2020-01-01 10:00:00 +0000\" endDate=\"2020-01-01 10:00:00 "
+        "+0000\" value=\"120\"/>\n"
+        " <Record type=\"HKQuantityTypeIdentifierBloodPressureDiastolic\" sourceName=\"Cuff\" "
+        "unit=\"mmHg\" startDate=\"2020-01-01 10:00:00 +0000\" endDate=\"2020-01-01 10:00:00 "
+        "+0000\" value=\"80\"/>\n"
+        " <Correlation type=\"HKCorrelationTypeIdentifierBloodPressure\" sourceName=\"Cuff\" "
+        "startDate=\"2020-01-01 10:00:00 +0000\" endDate=\"2020-01-01 10:00:00 +0000\">\n"
+        "  <MetadataEntry key=\"HKWasUserEntered\" value=\"1\"/>\n"
+        "  <Record type=\"HKQuantityTypeIdentifierBloodPressureSystolic\" sourceName=\"Cuff\" "
+        "unit=\"mmHg\" startDate=\"2020-01-01 10:00:00 +0000\" endDate=\"2020-01-01 10:00:00 "
+        "+0000\" value=\"120\"/>\n"
+        "  <Record type=\"HKQuantityTypeIdentifierBloodPressureDiastolic\" sourceName=\"Cuff\" "
+        "unit=\"mmHg\" startDate=\"2020-01-01 10:00:00 +0000\" endDate=\"2020-01-01 10:00:00 "
+        "+0000\" value=\"80\"/>\n"
+        " </Correlation>\n"
+        " <Workout workoutActivityType=\"HKWorkoutActivityTypeWalking\" duration=\"30\" "
+        "durationUnit=\"min\" sourceName=\"Watch\" startDate=\"2020-01-02 10:00:00 +0000\" "
+        "endDate=\"2020-01-02 10:30:00 +0000\"><MetadataEntry key=\"k\" value=\"v\"/></Workout>\n"
+        " <Workout workoutActivityType=\"HKWorkoutActivityTypeWalking\" duration=\"30\" "
+        "durationUnit=\"min\" sourceName=\"Watch\" startDate=\"2020-01-02 10:00:00 +0000\" "
+        "endDate=\"2020-01-02 10:30:00 +0000\"><MetadataEntry key=\"k\" value=\"v\"/></Workout>\n"
+        " <Audiogram type=\"HKDataTypeIdentifierAudiogram\" sourceName=\"Health\" "
+        "startDate=\"2020-01-03 10:00:00 +0000\">\n"
+        "  <SensitivityPoint frequencyValue=\"125\" frequencyUnit=\"Hz\"/>\n"
+        "  <SensitivityPoint frequencyValue=\"250\" frequencyUnit=\"Hz\"/>\n"
+        " </Audiogram>\n"
+        "</HealthData>\n";
+    char path[300];
+    snprintf(path, sizeof path, "%s.xml", db_path);
+    write_file(path, xml);
+    vt_store *s = fresh_store();
+    vt_import_stats st;
+    vt_error err;
+    for (int round = 0; round < 2; round++) {
+        if (vt_import(s, path, NULL, &st, &err) != VT_OK) {
+            fail_msg("%s", err.msg);
+        }
+        assert_int_equal(scalar(s, "SELECT count(*) FROM records"), 2);
+        assert_int_equal(scalar(s, "SELECT count(*) FROM correlations"), 1);
+        assert_int_equal(scalar(s, "SELECT count(*) FROM correlation_members m JOIN records r "
+                                   "ON r.id = m.record_id"),
+                         2);
+        assert_int_equal(scalar(s, "SELECT count(*) FROM workouts"), 1);
+        assert_int_equal(scalar(s, "SELECT count(*) FROM workout_metadata"), 1);
+        assert_int_equal(scalar(s, "SELECT count(*) FROM elements WHERE parent_id IS NULL"), 1);
+        assert_int_equal(scalar(s, "SELECT count(*) FROM elements WHERE parent_id IS NOT NULL"), 2);
+    }
+    assert_int_equal(st.read.summary.correlation_members, 2);
+    assert_int_equal(st.items.workouts_duplicate, 2);
+    vt_store_close(s);
+    remove(path);
+    remove_db();
+}
+
+static void bad_inputs_leave_the_database_untouched(void **state)
+{
+    (void)state;
+    vt_store *s = fresh_store();
+    vt_import_stats st;
+    import_ok(s, "apple-health/tdda-applehealthdata/export6s3sample.xml", &st);
+    const uint64_t before = fingerprint(s);
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/bad", VITALS_FIXTURES);
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *e;
+    int checked = 0;
+    while ((e = readdir(d)) != NULL) {
+        const size_t len = strlen(e->d_name);
+        if (len < 10 || strcmp(e->d_name + len - 9, ".expected") != 0) {
+            continue;
+        }
+        char input[2048];
+        snprintf(input, sizeof input, "%s/%.*s", dir, (int)(len - 9), e->d_name);
+        vt_error err;
+        if (vt_import(s, input, NULL, &st, &err) == VT_OK) {
+            fail_msg("%s imported without error", input);
+        }
+        if (fingerprint(s) != before) {
+            fail_msg("%s changed the database", input);
+        }
+        checked++;
+    }
+    closedir(d);
+    assert_true(checked >= 20);
+    vt_store_close(s);
+    remove_db();
+}
+
+/* Runs the CLI with `args` (a shell fragment); gives its exit code and first stderr line. */
+static int run_cli(const char *args, char *line, size_t n)
+{
+    char cmd[2048], errfile[300];
+    snprintf(errfile, sizeof errfile, "%s.err", db_path);
+    snprintf(cmd, sizeof cmd, "%s %s 2>%s >/dev/null", VITALS_CLI, args, errfile);
+    const int rc = system(cmd);
+    line[0] = '\0';
+    FILE *f = fopen(errfile, "r");
+    if (f) {
+        if (!fgets(line, (int)n, f)) {
+            line[0] = '\0';
+        }
+        fclose(f);
+    }
+    remove(errfile);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static void cli_exit_codes_and_one_line_errors(void **state)
+{
+    (void)state;
+    char line[512], args[2048];
+    remove_db();
+    snprintf(args, sizeof args, "import %s/bad/mismatched-tag.xml --db %s", VITALS_FIXTURES,
+             db_path);
+    assert_int_equal(run_cli(args, line, sizeof line), 1);
+    assert_true(strstr(line, "vitals: ") == line);
+    assert_non_null(strstr(line, "mismatched-tag.xml:4:11: Opening and ending tag mismatch"));
+    assert_int_equal(run_cli("import --db", line, sizeof line), 2);
+    assert_int_equal(run_cli("import --help", line, sizeof line), 0);
+    assert_int_equal(run_cli("export --help", line, sizeof line), 0);
+    assert_int_equal(run_cli("export x.xml --format json", line, sizeof line), 2);
+    snprintf(args, sizeof args,
+             "import - --db %s < %s/apple-health/tdda-applehealthdata/"
+             "export6s3sample.xml",
+             db_path, VITALS_FIXTURES);
+    assert_int_equal(run_cli(args, line, sizeof line), 0);
+    assert_non_null(strstr(line, "vitals: imported -: 15 records (15 new"));
+    snprintf(args, sizeof args,
+             "import --quiet %s/apple-health/jshrake-healthkit-to-sqlite/"
+             "export.zip --db %s",
+             VITALS_FIXTURES, db_path);
+    assert_int_equal(run_cli(args, line, sizeof line), 0);
+    assert_string_equal(line, "");
+    snprintf(args, sizeof args, "info %s/apple-health/jshrake-healthkit-to-sqlite/export.zip",
+             VITALS_FIXTURES);
+    assert_int_equal(run_cli(args, line, sizeof line), 0);
+    snprintf(args, sizeof args,
+             "export %s/apple-health/dogsheep-healthkit-to-sqlite/export.xml"
+             " -o %s.csv",
+             VITALS_FIXTURES, db_path);
+    assert_int_equal(run_cli(args, line, sizeof line), 0);
+    char csv[300];
+    snprintf(csv, sizeof csv, "%s.csv", db_path);
+    FILE *f = fopen(csv, "r");
+    assert_non_null(f);
+    char row[512];
+    int rows = 0;
+    while (fgets(row, sizeof row, f)) {
+        rows++;
+    }
+    fclose(f);
+    remove(csv);
+    assert_int_equal(rows, 3); /* header + 2 records */
+    remove_db();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(samples_import_fully_and_once),
+        cmocka_unit_test(correlations_link_members_and_duplicates_collapse),
+        cmocka_unit_test(bad_inputs_leave_the_database_untouched),
+        cmocka_unit_test(cli_exit_codes_and_one_line_errors),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
