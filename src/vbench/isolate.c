@@ -32,6 +32,12 @@ static bool write_all(int fd, const void *buf, size_t len)
 /* The child: run, send the fixed part of the result and then its data, exit. */
 static void child(int fd, const vb_bench *bench, const vb_config *cfg)
 {
+    /* A crash must kill the child so the parent can report its signal, whatever handlers the
+       host program (a test framework, a crash reporter) installed. */
+    static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS};
+    for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++) {
+        signal(fatal[i], SIG_DFL);
+    }
     vb_result r;
     vb_error e;
     vb_run_bench_inprocess(bench, cfg, NULL, &r, &e);
