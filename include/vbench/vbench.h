@@ -3,12 +3,37 @@
 #ifndef VBENCH_VBENCH_H
 #define VBENCH_VBENCH_H
 
+#include "vbench/bench.h"
+#include "vbench/calibrate.h"
+#include "vbench/error.h"
+#include "vbench/memory.h"
+#include "vbench/report.h"
+#include "vbench/runner.h"
+#include "vbench/stats.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /** The library's version string. */
 const char *vb_version(void);
+
+/**
+ * The front end of a suite binary: parses the command line (see --help and docs/vbench.md),
+ * runs the selected registered benchmarks, prints the table and writes the results files.
+ * Returns the exit code: 0 all ran and passed, 1 a check, limit or regression failed, 2 usage
+ * error, 3 a benchmark crashed or timed out (or the harness failed). The only libvbench
+ * function that prints. Typical use: `int main(int c, char **v) { return vb_main(c, v); }`.
+ */
+int vb_main(int argc, char **argv);
+
+/** Defines main() as vb_main(). */
+#define VB_MAIN()                                                                                  \
+    int main(int argc, char **argv)                                                                \
+    {                                                                                              \
+        return vb_main(argc, argv);                                                                \
+    }                                                                                              \
+    extern int vb__swallow_semicolon
 
 #ifdef __cplusplus
 }

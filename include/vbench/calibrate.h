@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/* Clocks and calibration: how many iterations a round holds and how many rounds to run. */
+#ifndef VBENCH_CALIBRATE_H
+#define VBENCH_CALIBRATE_H
+
+#include <stdint.h>
+
+#include "vbench/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A clock: `now_ns(ctx)` returns nanoseconds from an arbitrary origin, never decreasing. */
+typedef struct vb_clock {
+    uint64_t (*now_ns)(void *ctx);
+    void *ctx;
+} vb_clock;
+
+/** CLOCK_MONOTONIC. Static storage; thread-safe. */
+const vb_clock *vb_clock_monotonic(void);
+
+/**
+ * The timer's precision in seconds, as pytest-benchmark measures it: the smallest positive
+ * difference between back-to-back reads, over at least 5 points and until about 10 ms of the
+ * clock have passed (pytest-benchmark spends 1 s; the minimum is reached long before).
+ */
+double vb_timer_precision(const vb_clock *clock);
+
+/** Calibration parameters; see vb_calibrate. */
+typedef struct vb_calib_params {
+    double precision;             /**< the timer's precision in seconds */
+    double min_time;              /**< minimum round time, seconds (pytest default 5e-6) */
+    double max_time;              /**< measurement budget, seconds (default 1.0) */
+    double calibration_precision; /**< default 10 */
+    long long min_rounds;         /**< default 5 */
+    int warmup;                   /**< nonzero: warm up during calibration and before rounds */
+    long long warmup_iterations;  /**< default 100000 */
+} vb_calib_params;
+
+/** What calibration chose. */
+typedef struct vb_calib_result {
+    uint64_t iterations;    /**< iterations per round */
+    double round_time;      /**< seconds of the last calibration round */
+    uint64_t rounds;        /**< rounds to measure */
+    uint64_t warmup_rounds; /**< untimed rounds to run before measuring */
+    uint64_t calib_rounds;  /**< rounds spent calibrating (warm-up included) */
+} vb_calib_result;
+
+/** Runs one round of `loops` iterations and returns its duration in seconds (< 0: abort). */
+typedef double (*vb_round_fn)(void *ctx, uint64_t loops);
+
+/**
+ * pytest-benchmark's calibration (fixture.py, _calibrate_timer and _raw):
+ * target = max(min_time, precision x calibration_precision); loops = 1, 10, 100... until a
+ * round reaches target x 5 / calibration_precision, then loops = ceil(target x loops / duration)
+ * until a round reaches the target; rounds = max(ceil(max_time / round_time), min_rounds).
+ * With warm-up, each calibration step repeats its round (keeping the fastest) until
+ * warmup_iterations iterations or max_time seconds of rounds, and warmup_rounds =
+ * min(rounds, max(1, warmup_iterations / iterations)). Time is what `run` returns, so a fake
+ * runner makes it deterministic. Returns VB_ERR_INVALID for bad parameters, VB_ERR_ABORTED
+ * never; VB_ERR_INTERNAL when `run` reports an abort.
+ */
+vb_status vb_calibrate(const vb_calib_params *params, vb_round_fn run, void *ctx,
+                       vb_calib_result *out, vb_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

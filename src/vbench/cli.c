@@ -1,0 +1,376 @@
+/* SPDX-License-Identifier: MIT */
+/* vb_main: the command line every suite binary gets, the only part of libvbench that prints. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+typedef struct cli {
+    vb_config cfg;
+    bool list, quiet, verbose, help;
+    const char *json, *gbench, *csv, *markdown;
+    const char *profile_kind, *profile_dir;
+    const char *exact; /* --vb-exact: one benchmark by its full name (valgrind re-runs) */
+} cli;
+
+static const char usage[] =
+    "usage: %s [options]\n"
+    "Selection:\n"
+    "  --list                 list the selected benchmarks and exit\n"
+    "  -k PATTERN             full name substring or glob; 'not P', 'P or Q', 'P and Q'\n"
+    "  -m MARKEXPR            marks: 'performance and not memory'\n"
+    "Measurement:\n"
+    "  --smoke                run each body once with its checks, no statistics\n"
+    "  --rounds N             fixed rounds (iterations still calibrated)\n"
+    "  --max-time S           seconds of measurement per benchmark (default 1.0)\n"
+    "  --min-rounds N         at least N rounds (default 5)\n"
+    "  --warmup, --no-warmup  warm up before measuring (default on)\n"
+    "  --timeout S            kill a benchmark after S seconds (default 300)\n"
+    "  --no-fork              run in this process (debugging; RSS is the suite's)\n"
+    "  --no-memory            skip the heap-counting round\n"
+    "  --profile cpu|heap DIR one profile per benchmark under valgrind (callgrind / DHAT)\n"
+    "Output:\n"
+    "  --sort min|max|mean|median|name   order within each group (default name)\n"
+    "  --json FILE            pytest-benchmark JSON\n"
+    "  --gbench-json FILE     Google Benchmark JSON\n"
+    "  --csv FILE, --markdown FILE\n"
+    "  --quiet, --verbose, --help\n"
+    "Exit status: 0 passed, 1 a check or limit failed, 2 usage error, 3 crash or timeout.\n";
+
+/* The value of an option given as "--opt value" or "--opt=value"; NULL when absent. */
+static const char *value_of(int argc, char **argv, int *i, const char *name, bool *bad)
+{
+    const size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n) != 0) {
+        return NULL;
+    }
+    if (a[n] == '=') {
+        return a + n + 1;
+    }
+    if (a[n] != '\0') {
+        return NULL;
+    }
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "vbench: %s needs a value\n", name);
+        *bad = true;
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+static bool parse_sort(const char *v, vb_sort *out)
+{
+    static const struct {
+        const char *name;
+        vb_sort key;
+    } keys[] = {{"name", VB_SORT_NAME},
+                {"min", VB_SORT_MIN},
+                {"max", VB_SORT_MAX},
+                {"mean", VB_SORT_MEAN},
+                {"median", VB_SORT_MEDIAN}};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        if (strcmp(v, keys[i].name) == 0) {
+            *out = keys[i].key;
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool positive_ll(const char *opt, const char *v, long long *out)
+{
+    if (!vb__parse_ll(v, out) || *out < 1) {
+        fprintf(stderr, "vbench: %s wants a positive integer, not '%s'\n", opt, v);
+        return false;
+    }
+    return true;
+}
+
+static bool positive_double(const char *opt, const char *v, double *out)
+{
+    if (!vb__parse_double(v, out) || !(*out > 0)) {
+        fprintf(stderr, "vbench: %s wants a positive number, not '%s'\n", opt, v);
+        return false;
+    }
+    return true;
+}
+
+/* Parses the command line into `c`; false on a usage error (already reported). */
+static bool parse(int argc, char **argv, cli *c)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v;
+        bool bad = false;
+        if (strcmp(a, "--list") == 0) {
+            c->list = true;
+        } else if (strcmp(a, "--smoke") == 0) {
+            c->cfg.smoke = true;
+        } else if (strcmp(a, "--warmup") == 0) {
+            c->cfg.warmup = VB_ON;
+        } else if (strcmp(a, "--no-warmup") == 0) {
+            c->cfg.warmup = VB_OFF;
+        } else if (strcmp(a, "--no-fork") == 0) {
+            c->cfg.fork = false;
+        } else if (strcmp(a, "--no-memory") == 0) {
+            c->cfg.memory = false;
+        } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+            c->quiet = true;
+        } else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) {
+            c->verbose = true;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            c->help = true;
+        } else if ((v = value_of(argc, argv, &i, "-k", &bad))) {
+            c->cfg.name_filter = v;
+        } else if ((v = value_of(argc, argv, &i, "-m", &bad))) {
+            c->cfg.mark_filter = v;
+        } else if ((v = value_of(argc, argv, &i, "--rounds", &bad))) {
+            if (!positive_ll(a, v, &c->cfg.rounds)) {
+                return false;
+            }
+        } else if ((v = value_of(argc, argv, &i, "--min-rounds", &bad))) {
+            if (!positive_ll(a, v, &c->cfg.min_rounds)) {
+                return false;
+            }
+        } else if ((v = value_of(argc, argv, &i, "--max-time", &bad))) {
+            if (!positive_double(a, v, &c->cfg.max_time)) {
+                return false;
+            }
+        } else if ((v = value_of(argc, argv, &i, "--timeout", &bad))) {
+            if (!positive_double(a, v, &c->cfg.timeout)) {
+                return false;
+            }
+        } else if ((v = value_of(argc, argv, &i, "--sort", &bad))) {
+            if (!parse_sort(v, &c->cfg.sort)) {
+                fprintf(stderr, "vbench: --sort wants min, max, mean, median or name\n");
+                return false;
+            }
+        } else if ((v = value_of(argc, argv, &i, "--json", &bad))) {
+            c->json = v;
+        } else if ((v = value_of(argc, argv, &i, "--gbench-json", &bad))) {
+            c->gbench = v;
+        } else if ((v = value_of(argc, argv, &i, "--csv", &bad))) {
+            c->csv = v;
+        } else if ((v = value_of(argc, argv, &i, "--markdown", &bad))) {
+            c->markdown = v;
+        } else if ((v = value_of(argc, argv, &i, "--profile", &bad))) {
+            c->profile_kind = v;
+            if (i + 1 >= argc) {
+                fprintf(stderr, "vbench: --profile needs a kind (cpu or heap) and a directory\n");
+                return false;
+            }
+            c->profile_dir = argv[++i];
+            if (strcmp(v, "cpu") != 0 && strcmp(v, "heap") != 0) {
+                fprintf(stderr, "vbench: --profile wants cpu or heap, not '%s'\n", v);
+                return false;
+            }
+        } else if ((v = value_of(argc, argv, &i, "--vb-exact", &bad))) {
+            c->exact = v;
+        } else if ((v = value_of(argc, argv, &i, "--vb-callgrind", &bad))) {
+            if (!positive_ll(a, v, &c->cfg.callgrind_iterations)) {
+                return false;
+            }
+        } else {
+            if (!bad) {
+                fprintf(stderr, "vbench: unknown option '%s' (try --help)\n", a);
+            }
+            return false;
+        }
+        if (bad) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Marks each registered benchmark selected or not; returns how many are, -1 on a bad -m. */
+static long select_benches(const cli *c, bool *selected)
+{
+    long count = 0;
+    for (size_t i = 0; i < vb_registry_count(); i++) {
+        const vb_bench *b = vb_registry_get(i);
+        bool marks = true;
+        vb_error e;
+        if (vb_filter_marks(c->cfg.mark_filter, b->opts.marks, &marks, &e) != VB_OK) {
+            fprintf(stderr, "vbench: %s\n", e.msg);
+            return -1;
+        }
+        selected[i] = marks && vb_filter_name(c->cfg.name_filter, b->fullname) &&
+                      (!c->exact || strcmp(c->exact, b->fullname) == 0);
+        count += selected[i];
+    }
+    return count;
+}
+
+static bool want_color(void)
+{
+    const char *term = getenv("TERM");
+    return isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && !(term && strcmp(term, "dumb") == 0);
+}
+
+static int exit_code(const vb_result *results, size_t n)
+{
+    int code = 0;
+    for (size_t i = 0; i < n; i++) {
+        switch (results[i].outcome) {
+        case VB_OUTCOME_PASSED:
+            break;
+        case VB_OUTCOME_FAILED:
+            code = code < 1 ? 1 : code;
+            break;
+        case VB_OUTCOME_CRASHED:
+        case VB_OUTCOME_TIMEOUT:
+        case VB_OUTCOME_ERROR:
+            code = 3;
+            break;
+        }
+    }
+    return code;
+}
+
+static int write_files(const cli *c, const vb_suite *suite)
+{
+    struct {
+        const char *path;
+        vb_status (*write)(const vb_suite *, const char *, vb_error *);
+    } files[] = {{c->json, vb_report_json_write},
+                 {c->gbench, vb_report_gbench_write},
+                 {c->csv, vb_report_csv_write},
+                 {c->markdown, vb_report_markdown_write}};
+    int code = 0;
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        vb_error e;
+        if (files[i].path && files[i].write(suite, files[i].path, &e) != VB_OK) {
+            fprintf(stderr, "vbench: %s\n", e.msg);
+            code = 3;
+        } else if (files[i].path && !c->quiet) {
+            fprintf(stdout, "wrote %s\n", files[i].path);
+        }
+    }
+    return code;
+}
+
+static void profile(const cli *c, const vb_result *results, size_t n)
+{
+    if (!vb_valgrind_available()) {
+        fprintf(stderr, "vbench: --profile: valgrind is not installed; skipping profiles\n");
+        return;
+    }
+    const vb_profile_kind kind =
+        strcmp(c->profile_kind, "cpu") == 0 ? VB_PROFILE_CPU : VB_PROFILE_HEAP;
+    for (size_t i = 0; i < n; i++) {
+        if (results[i].outcome != VB_OUTCOME_PASSED) {
+            continue;
+        }
+        /* A small fixed iteration count: valgrind runs code 20 to 100 times slower. */
+        long long iters = results[i].iterations > 0 ? (long long)results[i].iterations : 1;
+        iters = iters > 1000 ? 1000 : iters;
+        char path[1200];
+        vb_error e;
+        if (vb_profile_bench(results[i].bench, kind, c->profile_dir, iters, path, sizeof path,
+                             &e) != VB_OK) {
+            fprintf(stderr, "vbench: --profile: %s\n", e.msg);
+        } else if (!c->quiet) {
+            printf("profile of %s: %s\n", results[i].bench->fullname, path);
+        }
+    }
+}
+
+int vb_main(int argc, char **argv)
+{
+    if (vb_registry_error()[0]) {
+        fprintf(stderr, "vbench: registration failed: %s\n", vb_registry_error());
+        return 3;
+    }
+    cli c;
+    memset(&c, 0, sizeof c);
+    vb_config_init(&c.cfg);
+    if (!parse(argc, argv, &c)) {
+        return 2;
+    }
+    if (c.help) {
+        printf(usage, argc > 0 ? argv[0] : "suite");
+        return 0;
+    }
+    const size_t total = vb_registry_count();
+    bool *selected = vb__calloc(total, sizeof *selected);
+    vb_result *results = vb__calloc(total, sizeof *results);
+    if (!selected || !results) {
+        fprintf(stderr, "vbench: out of memory\n");
+        vb__free(selected);
+        vb__free(results);
+        return 3;
+    }
+    int code = 0;
+    const long nsel = select_benches(&c, selected);
+    if (nsel < 0) {
+        code = 2;
+    } else if (c.list) {
+        for (size_t i = 0; i < total; i++) {
+            const vb_bench *b = vb_registry_get(i);
+            if (selected[i]) {
+                printf("%s%s%s\n", b->fullname, b->opts.marks ? "  marks: " : "",
+                       b->opts.marks ? b->opts.marks : "");
+            }
+        }
+    } else {
+        vb_machine m;
+        vb_machine_probe(&m);
+        for (size_t i = 0; i < total; i++) {
+            if (selected[i] && !vb_registry_get(i)->opts.vb__optimized) {
+                m.optimized = false;
+            }
+        }
+        if (!c.quiet) {
+            vb_report_console_header(stdout, &m, &c.cfg);
+        }
+        const bool progress = !c.quiet && isatty(STDERR_FILENO);
+        size_t n = 0;
+        for (size_t i = 0; i < total; i++) {
+            if (!selected[i]) {
+                continue;
+            }
+            const vb_bench *b = vb_registry_get(i);
+            if (progress) {
+                fprintf(stderr, "\r\x1b[K[%zu/%ld] %s", n + 1, nsel, b->fullname);
+                fflush(stderr);
+            }
+            vb_error e;
+            if (vb_run_bench(b, &c.cfg, &results[n], &e) != VB_OK && !c.quiet) {
+                fprintf(stderr, "%svbench: %s\n", progress ? "\r\x1b[K" : "", e.msg);
+            }
+            if (c.cfg.smoke && !c.quiet) {
+                printf("%-8s %s%s%s\n", vb_outcome_name(results[n].outcome), b->fullname,
+                       results[n].msg[0] ? ": " : "", results[n].msg);
+            }
+            n++;
+        }
+        if (progress) {
+            fprintf(stderr, "\r\x1b[K");
+        }
+        vb_results_sort(results, n, c.cfg.sort);
+        const vb_suite suite = {&m, results, n, &c.cfg};
+        if (!c.quiet && !c.cfg.smoke && c.cfg.callgrind_iterations == 0) {
+            const vb_console_opts co = {want_color(), c.verbose};
+            vb_report_console(stdout, &suite, &co);
+        }
+        code = exit_code(results, n);
+        const int fcode = write_files(&c, &suite);
+        code = fcode > code ? fcode : code;
+        if (c.profile_kind) {
+            profile(&c, results, n);
+        }
+        if (!c.quiet) {
+            printf("%zu benchmark%s, exit %d\n", n, n == 1 ? "" : "s", code);
+        }
+        for (size_t i = 0; i < n; i++) {
+            vb_result_clear(&results[i]);
+        }
+    }
+    vb__free(selected);
+    vb__free(results);
+    return code;
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/* Declarations shared by libvbench's sources and nothing else. */
+#ifndef VBENCH_INTERNAL_H
+#define VBENCH_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vbench/vbench.h"
+
+#if defined(__GNUC__) || defined(__clang__)
+#define VB__PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define VB__PRINTF(f, a)
+#endif
+
+/* Allocation: every allocation of the library goes through these (vb_alloc.c). */
+void *vb__malloc(size_t size);
+void *vb__calloc(size_t count, size_t size);
+void *vb__realloc(void *ptr, size_t size);
+void vb__free(void *ptr);
+char *vb__strdup(const char *s);
+
+/* Errors (vb_error.c): fill `err` (may be NULL) and return `code`. */
+vb_status vb__error(vb_error *err, vb_status code, const char *fmt, ...) VB__PRINTF(3, 4);
+vb_status vb__nomem(vb_error *err);
+/* Copies at most size-1 bytes of src into dst, always terminated. */
+void vb__strlcpy(char *dst, const char *src, size_t size);
+/* Parses a whole decimal string; false on junk or overflow. */
+bool vb__parse_ll(const char *s, long long *out);
+bool vb__parse_double(const char *s, double *out);
+
+/* The private part of a vb_state (loop.c). */
+struct vb__run {
+    const vb_clock *clock;
+    uint64_t iterations; /* of the running round */
+    int phase;           /* 0 before the loop, 1 in it, 2 after it */
+    uint64_t start_ns;
+    uint64_t pause_start_ns;
+    uint64_t paused_ns;
+    bool paused;
+    uint64_t elapsed_ns; /* of the last round, pauses left out */
+    bool heap_round;     /* count the heap around this round's loop */
+    bool heap_done;
+    vb_heap_counts heap;
+    bool callgrind; /* toggle callgrind's collection around the loop */
+    bool smoke;
+    bool has_param;
+    long long param;
+    void *context;
+    bool failed;
+    char msg[256];
+    double items, bytes;
+    vb_counter counters[VB_MAX_COUNTERS];
+    size_t ncounters;
+};
+
+/* Prepares `run` for a round of `iterations` (loop.c). */
+void vb__round_reset(vb_state *st, uint64_t iterations);
+/* Marks the benchmark failed with a message (loop.c); the first message wins. */
+void vb__fail(vb_state *st, const char *fmt, ...) VB__PRINTF(2, 3);
+
+/* The timer precision of the monotonic clock, measured once per process (calibrate.c). */
+double vb__monotonic_precision(void);
+
+/* Machine facts used by several reports (machine.c). */
+const char *vb__cpu_governor(char *buf, size_t size);
+
+/* Whether the process runs under valgrind (instructions.c). */
+bool vb__under_valgrind(void);
+void vb__callgrind_toggle(void);
+
+#endif

@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: MIT */
+/* Running one benchmark in this process: fixtures, calibration, rounds, memory, statistics. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+void vb_config_init(vb_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->fork = true;
+    cfg->memory = true;
+    cfg->sort = VB_SORT_NAME;
+}
+
+const char *vb_outcome_name(vb_outcome o)
+{
+    switch (o) {
+    case VB_OUTCOME_PASSED:
+        return "passed";
+    case VB_OUTCOME_FAILED:
+        return "failed";
+    case VB_OUTCOME_CRASHED:
+        return "crashed";
+    case VB_OUTCOME_TIMEOUT:
+        return "timeout";
+    case VB_OUTCOME_ERROR:
+        return "error";
+    }
+    return "unknown";
+}
+
+void vb_result_clear(vb_result *r)
+{
+    if (r) {
+        vb__free(r->data);
+        memset(r, 0, sizeof *r);
+    }
+}
+
+/* One benchmark's run: the state handed to the body and the bench it belongs to. */
+typedef struct runner {
+    const vb_bench *bench;
+    vb_state st;
+    struct vb__run run;
+} runner;
+
+/* Runs one round of `loops` iterations with its per-round fixtures; seconds, or -1 when the
+   body failed or did not run its loop. */
+static double run_round(void *ctx, uint64_t loops)
+{
+    runner *rn = ctx;
+    const vb_options *o = &rn->bench->opts;
+    if (rn->run.failed) {
+        return -1;
+    }
+    if (o->round_setup) {
+        o->round_setup(&rn->st);
+    }
+    vb__round_reset(&rn->st, loops);
+    rn->bench->fn(&rn->st);
+    if (o->round_teardown) {
+        o->round_teardown(&rn->st);
+    }
+    if (rn->run.failed) {
+        return -1;
+    }
+    if (rn->run.phase != 2) {
+        vb__fail(&rn->st, "the body returned before vb_loop() returned false");
+        return -1;
+    }
+    return (double)rn->run.elapsed_ns * 1e-9;
+}
+
+static double pick(double cli, double bench, double fallback)
+{
+    return cli > 0 ? cli : bench > 0 ? bench : fallback;
+}
+
+static long long pick_ll(long long cli, long long bench, long long fallback)
+{
+    return cli > 0 ? cli : bench > 0 ? bench : fallback;
+}
+
+static vb_status measure(runner *rn, const vb_config *cfg, vb_result *out, vb_error *err)
+{
+    const vb_options *o = &rn->bench->opts;
+    uint64_t iterations, rounds, warmup_rounds;
+    const int warm = cfg->warmup != VB_DEFAULT ? cfg->warmup : o->warmup;
+    if (o->pedantic) {
+        iterations = (uint64_t)(o->iterations > 0 ? o->iterations : 1);
+        rounds = (uint64_t)pick_ll(cfg->rounds, o->rounds, 1);
+        warmup_rounds =
+            warm == VB_OFF ? 0 : (uint64_t)(o->warmup_rounds > 0 ? o->warmup_rounds : 0);
+    } else {
+        vb_calib_params p;
+        p.precision = out->precision;
+        p.min_time = o->min_time > 0 ? o->min_time : 5e-6;
+        p.max_time = pick(cfg->max_time, o->max_time, 1.0);
+        p.calibration_precision = 10;
+        p.min_rounds = pick_ll(cfg->min_rounds, o->min_rounds, 5);
+        p.warmup = warm != VB_OFF;
+        p.warmup_iterations = o->warmup_iterations > 0 ? o->warmup_iterations : 100000;
+        vb_calib_result c;
+        const vb_status cs = vb_calibrate(&p, run_round, rn, &c, err);
+        if (cs != VB_OK) {
+            return rn->run.failed ? VB_OK : cs;
+        }
+        iterations = c.iterations;
+        rounds = (uint64_t)pick_ll(cfg->rounds, o->rounds, (long long)c.rounds);
+        warmup_rounds = c.warmup_rounds < rounds ? c.warmup_rounds : rounds;
+    }
+    for (uint64_t i = 0; i < warmup_rounds; i++) {
+        if (run_round(rn, iterations) < 0) {
+            return VB_OK;
+        }
+    }
+    out->data = vb__malloc((size_t)rounds * sizeof *out->data);
+    if (!out->data) {
+        return vb__nomem(err);
+    }
+    for (uint64_t i = 0; i < rounds; i++) {
+        const double d = run_round(rn, iterations);
+        if (d < 0) {
+            return VB_OK;
+        }
+        out->data[out->ndata++] = d / (double)iterations;
+    }
+    out->iterations = iterations;
+    out->warmup_rounds = warmup_rounds;
+    return vb_stats_compute(out->data, out->ndata, &out->stats, err);
+}
+
+static void measure_heap(runner *rn, vb_result *out)
+{
+    if (!vb_heap_available() || out->iterations == 0) {
+        return;
+    }
+    rn->run.heap_round = true;
+    const double d = run_round(rn, out->iterations);
+    rn->run.heap_round = false;
+    if (d < 0 || !rn->run.heap_done) {
+        return;
+    }
+    const double n = (double)out->iterations;
+    out->heap_allocs = (double)rn->run.heap.allocs / n;
+    out->heap_bytes = (double)rn->run.heap.bytes / n;
+    out->heap_peak = rn->run.heap.peak_live;
+}
+
+vb_status vb_run_bench_inprocess(const vb_bench *bench, const vb_config *cfg, const vb_clock *clock,
+                                 vb_result *out, vb_error *err)
+{
+    vb_config defaults;
+    if (!cfg) {
+        vb_config_init(&defaults);
+        cfg = &defaults;
+    }
+    memset(out, 0, sizeof *out);
+    out->bench = bench;
+    out->smoke = cfg->smoke || cfg->callgrind_iterations > 0;
+    out->peak_rss = out->rss_growth = out->heap_peak = -1;
+    out->heap_allocs = out->heap_bytes = -1;
+    out->instructions = -1;
+
+    runner rn;
+    memset(&rn, 0, sizeof rn);
+    rn.bench = bench;
+    rn.st.vb__run = &rn.run;
+    rn.run.clock = clock ? clock : vb_clock_monotonic();
+    rn.run.smoke = cfg->smoke;
+    rn.run.has_param = bench->has_param;
+    rn.run.param = bench->param;
+    out->precision = clock ? vb_timer_precision(clock) : vb__monotonic_precision();
+
+    const uint64_t t0 = rn.run.clock->now_ns(rn.run.clock->ctx);
+    vb_rss_reset_peak();
+    const int64_t rss_before = vb_rss_current();
+    vb_status s = VB_OK;
+    const vb_options *o = &bench->opts;
+    if (o->setup && o->setup(&rn.st) != 0) {
+        vb__fail(&rn.st, "setup of %s failed", bench->fullname);
+    } else if (!rn.run.failed) {
+        if (cfg->callgrind_iterations > 0) {
+            rn.run.callgrind = true;
+            if (run_round(&rn, (uint64_t)cfg->callgrind_iterations) >= 0) {
+                out->iterations = (uint64_t)cfg->callgrind_iterations;
+            }
+            rn.run.callgrind = false;
+        } else if (cfg->smoke) {
+            if (run_round(&rn, 1) >= 0) {
+                out->iterations = 1;
+            }
+        } else {
+            s = measure(&rn, cfg, out, err);
+            if (s == VB_OK && !rn.run.failed && cfg->memory) {
+                measure_heap(&rn, out);
+            }
+        }
+        if (o->teardown) {
+            o->teardown(&rn.st);
+        }
+    }
+    const int64_t rss_after = vb_rss_current();
+    out->peak_rss = vb_rss_peak();
+    out->rss_growth = rss_before >= 0 && rss_after >= 0 ? rss_after - rss_before : -1;
+    out->wall_time = (double)(rn.run.clock->now_ns(rn.run.clock->ctx) - t0) * 1e-9;
+    out->items_per_iter = rn.run.items;
+    out->bytes_per_iter = rn.run.bytes;
+    out->ncounters = rn.run.ncounters;
+    memcpy(out->counters, rn.run.counters, sizeof out->counters);
+
+    if (s != VB_OK) {
+        out->outcome = VB_OUTCOME_ERROR;
+        vb__strlcpy(out->msg, err ? err->msg : vb_status_name(s), sizeof out->msg);
+        return s;
+    }
+    if (rn.run.failed) {
+        out->outcome = VB_OUTCOME_FAILED;
+        vb__strlcpy(out->msg, rn.run.msg, sizeof out->msg);
+        return VB_OK;
+    }
+    out->outcome = VB_OUTCOME_PASSED;
+    vb_check_limits(out);
+    return VB_OK;
+}
+
+/* The limit for this parameter value: limits given for limit_param scale linearly. */
+static double scaled(const vb_bench *b, double limit)
+{
+    if (b->opts.limit_param > 0 && b->has_param) {
+        return limit * (double)b->param / (double)b->opts.limit_param;
+    }
+    return limit;
+}
+
+bool vb_check_limits(vb_result *r)
+{
+    if (r->outcome != VB_OUTCOME_PASSED || !r->bench) {
+        return r->outcome == VB_OUTCOME_PASSED;
+    }
+    const vb_options *o = &r->bench->opts;
+    const double mib = 1024.0 * 1024.0;
+    char buf[256] = "";
+    if (!r->smoke && r->ndata > 0) {
+        if (o->max_mean_s > 0 && r->stats.mean > scaled(r->bench, o->max_mean_s)) {
+            snprintf(buf, sizeof buf, "mean %.6g s > max_mean_s %.6g s", r->stats.mean,
+                     scaled(r->bench, o->max_mean_s));
+        } else if (o->max_median_s > 0 && r->stats.median > scaled(r->bench, o->max_median_s)) {
+            snprintf(buf, sizeof buf, "median %.6g s > max_median_s %.6g s", r->stats.median,
+                     scaled(r->bench, o->max_median_s));
+        } else if (o->max_stddev_s > 0 && r->stats.stddev > scaled(r->bench, o->max_stddev_s)) {
+            snprintf(buf, sizeof buf, "stddev %.6g s > max_stddev_s %.6g s", r->stats.stddev,
+                     scaled(r->bench, o->max_stddev_s));
+        }
+    }
+    if (!buf[0] && o->max_rss_mb > 0 && r->peak_rss >= 0 &&
+        (double)r->peak_rss / mib > o->max_rss_mb) {
+        snprintf(buf, sizeof buf, "peak RSS %.1f MiB > max_rss_mb %.1f", (double)r->peak_rss / mib,
+                 o->max_rss_mb);
+    }
+    if (!buf[0] && o->max_heap_mb > 0 && r->heap_peak >= 0 &&
+        (double)r->heap_peak / mib > o->max_heap_mb) {
+        snprintf(buf, sizeof buf, "heap peak %.1f MiB > max_heap_mb %.1f",
+                 (double)r->heap_peak / mib, o->max_heap_mb);
+    }
+    if (buf[0]) {
+        r->outcome = VB_OUTCOME_FAILED;
+        snprintf(r->msg, sizeof r->msg, "limit exceeded: %s", buf);
+        return false;
+    }
+    return true;
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/* Generated inputs of the performance suite, cached under the build tree by their parameters. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "perf_inputs.h"
+
+#ifndef VITALS_PERF_CACHE
+#define VITALS_PERF_CACHE "/tmp/vitals-perf-inputs"
+#endif
+
+static const char *cache_dir(void)
+{
+    const char *env = getenv("VITALS_PERF_CACHE");
+    const char *dir = env && *env ? env : VITALS_PERF_CACHE;
+    mkdir(dir, 0755);
+    return dir;
+}
+
+void perf_scratch_path(const char *name, char *path, size_t size)
+{
+    snprintf(path, size, "%s/%s", cache_dir(), name);
+}
+
+vt_table *perf_table(uint32_t days, uint32_t per_day)
+{
+    vt_gen_options o;
+    vt_gen_options_default(&o);
+    o.days = days;
+    o.per_day = per_day;
+    vt_table *t;
+    if (vt_table_new(&t, NULL) != VT_OK) {
+        return NULL;
+    }
+    if (vt_gen_table(&o, t, NULL) != VT_OK) {
+        vt_table_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void perf_remove_db(const char *path)
+{
+    char p[4096];
+    unlink(path);
+    snprintf(p, sizeof p, "%s-wal", path);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", path);
+    unlink(p);
+}
+
+vt_store *perf_store(uint32_t days, uint32_t per_day, const char *path)
+{
+    vt_gen_options o;
+    vt_gen_options_default(&o);
+    o.days = days;
+    o.per_day = per_day;
+    if (path) {
+        perf_remove_db(path);
+    }
+    vt_store *s;
+    if (vt_store_open(path ? path : ":memory:", NULL, &s, NULL) != VT_OK) {
+        return NULL;
+    }
+    if (vt_gen_store(&o, s, NULL, NULL) != VT_OK) {
+        vt_store_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+int perf_export(uint64_t bytes, uint32_t days, int zip, char *path, size_t size, vt_error *err)
+{
+    snprintf(path, size, "%s/export-s1-p100-d%u-b%llu.%s", cache_dir(), days,
+             (unsigned long long)bytes, zip ? "zip" : "xml");
+    struct stat st;
+    if (stat(path, &st) == 0 && st.st_size > 0) {
+        return 0;
+    }
+    /* Generate beside it and rename: a half-written file never looks cached. */
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+    vt_gen_options o;
+    vt_gen_options_default(&o);
+    o.days = days ? days : 1;
+    o.target_bytes = bytes;
+    if (vt_gen_write_file(&o, tmp, zip, NULL, err) != VT_OK) {
+        unlink(tmp);
+        return -1;
+    }
+    if (rename(tmp, path) != 0) {
+        snprintf(err->msg, sizeof err->msg, "%s: %s", path, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/* Inputs of the performance suite: generated tables, stores and cached export files. */
+#ifndef VITALS_PERF_INPUTS_H
+#define VITALS_PERF_INPUTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vitals/vitals.h"
+
+/* A generated table of `days` x `per_day` records (seed 1, from 2020-01-01); NULL on failure. */
+vt_table *perf_table(uint32_t days, uint32_t per_day);
+
+/* A store holding the same data: `path` NULL for :memory:, else a fresh file. NULL on failure. */
+vt_store *perf_store(uint32_t days, uint32_t per_day, const char *path);
+
+/* A scratch path under the cache folder: `<cache>/<name>`. */
+void perf_scratch_path(const char *name, char *path, size_t size);
+
+/*
+ * The path of a generated export (seed 1, 100 records a day), at least `bytes` of XML (or
+ * `days` days when bytes is 0), plain or zipped, generated once and cached under the build
+ * tree keyed by its parameters (an interrupted generation never leaves a partial file).
+ * Returns 0, or -1 with the reason in `err`.
+ */
+int perf_export(uint64_t bytes, uint32_t days, int zip, char *path, size_t size, vt_error *err);
+
+/* Removes a store file and its -wal and -shm companions. */
+void perf_remove_db(const char *path);
+
+#endif

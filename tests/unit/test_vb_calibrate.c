@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests of the timer precision and pytest-benchmark's calibration with injected fake clocks. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "vbench/vbench.h"
+
+/* A clock advancing by a fixed step at every read. */
+typedef struct stepping {
+    uint64_t t, step;
+} stepping;
+
+static uint64_t stepping_now(void *ctx)
+{
+    stepping *c = ctx;
+    c->t += c->step;
+    return c->t;
+}
+
+/* A clock that ticks by `tick` ns every 40 reads (a coarse timer). */
+typedef struct coarse {
+    uint64_t reads, tick;
+} coarse;
+
+static uint64_t coarse_now(void *ctx)
+{
+    coarse *c = ctx;
+    c->reads++;
+    return (c->reads / 40) * c->tick;
+}
+
+static void precision_is_the_smallest_step(void **state)
+{
+    (void)state;
+    stepping s = {0, 250};
+    const vb_clock clk = {stepping_now, &s};
+    assert_float_equal(vb_timer_precision(&clk), 250e-9, 1e-15);
+    coarse c = {0, 1000};
+    const vb_clock clk2 = {coarse_now, &c};
+    assert_float_equal(vb_timer_precision(&clk2), 1000e-9, 1e-15);
+    /* The real clock: positive and finer than a millisecond. */
+    const double p = vb_timer_precision(vb_clock_monotonic());
+    assert_true(p > 0 && p < 1e-3);
+}
+
+/* A fake round: `per_iter` seconds per iteration, counting calls. */
+typedef struct fake {
+    double per_iter;
+    uint64_t calls, iterations;
+} fake;
+
+static double fake_round(void *ctx, uint64_t loops)
+{
+    fake *f = ctx;
+    f->calls++;
+    f->iterations += loops;
+    return f->per_iter * (double)loops;
+}
+
+static vb_calib_params defaults(void)
+{
+    vb_calib_params p;
+    memset(&p, 0, sizeof p);
+    p.precision = 1e-7;
+    p.min_time = 5e-6;
+    p.max_time = 1.0;
+    p.calibration_precision = 10;
+    p.min_rounds = 5;
+    p.warmup = 0;
+    p.warmup_iterations = 100000;
+    return p;
+}
+
+/* The expected numbers below are worked by hand from the rules in pytest-benchmark's
+   fixture.py: target = max(min_time, precision x 10), estimate = target x 5 / 10; loops x10
+   until a round reaches the estimate, then ceil(target x loops / duration) until the target. */
+static void grows_by_ten_until_the_target(void **state)
+{
+    (void)state;
+    /* 2^-20 s (0.95 us) per iteration, exact in binary: 0.95 us < 2.5 us, then 9.5 us >= 5 us;
+       rounds = ceil(1 / (10 x 2^-20)) = ceil(104857.6). */
+    fake f = {1.0 / 1048576, 0, 0};
+    vb_calib_params p = defaults();
+    vb_calib_result r;
+    assert_int_equal(vb_calibrate(&p, fake_round, &f, &r, NULL), VB_OK);
+    assert_int_equal(r.iterations, 10);
+    assert_int_equal(r.rounds, 104858);
+    assert_int_equal(r.calib_rounds, 2);
+    assert_int_equal(r.warmup_rounds, 0);
+}
+
+static void estimates_between_estimate_and_target(void **state)
+{
+    (void)state;
+    /* 0.3 us: 1 -> 0.3 us, 10 -> 3 us (>= 2.5 us, < 5 us) -> ceil(5e-6 x 10 / 3e-6) = 17
+       -> 5.1 us >= 5 us. rounds = ceil(1 / 5.1e-6) = 196079. */
+    fake f = {3e-7, 0, 0};
+    vb_calib_params p = defaults();
+    vb_calib_result r;
+    assert_int_equal(vb_calibrate(&p, fake_round, &f, &r, NULL), VB_OK);
+    assert_int_equal(r.iterations, 17);
+    assert_int_equal(r.rounds, 196079);
+    assert_int_equal(r.calib_rounds, 3);
+}
+
+static void coarse_timer_sets_the_target(void **state)
+{
+    (void)state;
+    /* precision 10 us: target 100 us, estimate 50 us; 2^-20 s per iteration -> 1, 10, 100
+       (95.4 us) -> ceil(1e-4 x 100 / 95.4e-6) = 105 (100.1 us). max_time 0.5: rounds =
+       ceil(0.5 / (105 x 2^-20)) = ceil(4993.2). */
+    fake f = {1.0 / 1048576, 0, 0};
+    vb_calib_params p = defaults();
+    p.precision = 1e-5;
+    p.max_time = 0.5;
+    vb_calib_result r;
+    assert_int_equal(vb_calibrate(&p, fake_round, &f, &r, NULL), VB_OK);
+    assert_int_equal(r.iterations, 105);
+    assert_int_equal(r.rounds, 4994);
+    assert_int_equal(r.calib_rounds, 4);
+}
+
+static void slow_function_gets_min_rounds(void **state)
+{
+    (void)state;
+    /* 0.3 s per call: one iteration; ceil(1 / 0.3) = 4 < min_rounds 5. */
+    fake f = {0.3, 0, 0};
+    vb_calib_params p = defaults();
+    vb_calib_result r;
+    assert_int_equal(vb_calibrate(&p, fake_round, &f, &r, NULL), VB_OK);
+    assert_int_equal(r.iterations, 1);
+    assert_int_equal(r.rounds, 5);
+    p.min_rounds = 2;
+    assert_int_equal(vb_calibrate(&p, fake_round, &f, &r, NULL), VB_OK);
+    assert_int_equal(r.rounds, 4);
+}
+
+static void warmup_repeats_each_step(void **state)
+{
+    (void)state;
+    /* Warm-up of 1000 iterations: at loops 1, one round plus 1000 warm-up rounds; at loops 10,
+       one plus 100. Then warmup_rounds = min(100000, max(1, 1000 / 10)) = 100. */
+    fake f = {1e-6, 0, 0};
+    vb_calib_params p = defaults();
+    p.warmup = 1;
+    p.warmup_iterations = 1000;
+    vb_calib_result r;
+    assert_int_equal(vb_calibrate(&p, fake_round, &f, &r, NULL), VB_OK);
+    assert_int_equal(r.iterations, 10);
+    assert_int_equal(r.calib_rounds, 1102);
+    assert_int_equal(f.calls, 1102);
+    assert_int_equal(r.warmup_rounds, 100);
+}
+
+static void bad_parameters_are_rejected(void **state)
+{
+    (void)state;
+    fake f = {1e-6, 0, 0};
+    vb_calib_params p = defaults();
+    p.min_rounds = 0;
+    vb_calib_result r;
+    vb_error e;
+    assert_int_equal(vb_calibrate(&p, fake_round, &f, &r, &e), VB_ERR_INVALID);
+    assert_true(strlen(e.msg) > 0);
+    /* A body that takes no time never reaches the target: an error, not a hang. */
+    fake zero = {0, 0, 0};
+    p = defaults();
+    assert_int_equal(vb_calibrate(&p, fake_round, &zero, &r, &e), VB_ERR_INVALID);
+}
+
+/* End to end through the runner: the body advances a virtual clock by 1 us per iteration
+   (and 5 us while paused, which must not count). */
+static uint64_t virtual_ns;
+
+static uint64_t virtual_now(void *ctx)
+{
+    (void)ctx;
+    return virtual_ns;
+}
+
+static void virtual_body(vb_state *st)
+{
+    while (vb_loop(st)) {
+        virtual_ns += 1000;
+        vb_pause(st);
+        virtual_ns += 5000;
+        vb_resume(st);
+    }
+}
+
+static void runner_uses_the_injected_clock(void **state)
+{
+    (void)state;
+    vb_registry_clear();
+    const vb_options o = {.max_time = 0.01, .warmup = VB_OFF};
+    assert_int_equal(vb_register("virtual", virtual_body, &o, NULL), VB_OK);
+    vb_config cfg;
+    vb_config_init(&cfg);
+    cfg.memory = false;
+    const vb_clock clk = {virtual_now, NULL};
+    vb_result r;
+    assert_int_equal(vb_run_bench_inprocess(vb_registry_get(0), &cfg, &clk, &r, NULL), VB_OK);
+    assert_int_equal(r.outcome, VB_OUTCOME_PASSED);
+    /* The virtual clock never moves by itself: precision falls back to 1 ns, the target is
+       5 us, so 1 -> 10 iterations (10 us); rounds = ceil(0.01 / 1e-5) = 1000. */
+    assert_int_equal(r.iterations, 10);
+    assert_int_equal(r.ndata, 1000);
+    assert_float_equal(r.stats.mean, 1e-6, 1e-15);
+    assert_float_equal(r.stats.stddev, 0, 1e-15);
+    vb_result_clear(&r);
+    vb_registry_clear();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(precision_is_the_smallest_step),
+        cmocka_unit_test(grows_by_ten_until_the_target),
+        cmocka_unit_test(estimates_between_estimate_and_target),
+        cmocka_unit_test(coarse_timer_sets_the_target),
+        cmocka_unit_test(slow_function_gets_min_rounds),
+        cmocka_unit_test(warmup_repeats_each_step),
+        cmocka_unit_test(bad_parameters_are_rejected),
+        cmocka_unit_test(runner_uses_the_injected_clock),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests of the results files: each is written, re-read (jansson for JSON) and checked. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "vbench/vbench.h"
+
+static void body(vb_state *st)
+{
+    while (vb_loop(st)) {
+    }
+}
+
+typedef struct fixture {
+    vb_machine m;
+    vb_config cfg;
+    vb_result r[3];
+    double data[4];
+    char dir[64];
+    char path[128];
+} fixture;
+
+/* Three hand-made results: one with a parameter and known samples, one plain, one crashed. */
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    vb_registry_clear();
+    const vb_options daily = {
+        .group = "calculator", .marks = "performance", .param_name = "days", VB_PARAMS(365)};
+    assert_int_equal(vb_register("daily", body, &daily, NULL), VB_OK);
+    assert_int_equal(vb_register("plain", body, NULL, NULL), VB_OK);
+    assert_int_equal(vb_register("boom", body, NULL, NULL), VB_OK);
+    vb_machine_probe(&f->m);
+    vb_config_init(&f->cfg);
+    f->cfg.max_time = 0.5;
+    const double samples[4] = {2e-6, 1e-6, 4e-6, 3e-6};
+    memcpy(f->data, samples, sizeof samples);
+    for (int i = 0; i < 3; i++) {
+        f->r[i].bench = vb_registry_get((size_t)i);
+        f->r[i].peak_rss = 10 << 20;
+        f->r[i].heap_peak = 4096;
+        f->r[i].heap_allocs = 2;
+        f->r[i].heap_bytes = 128;
+        f->r[i].instructions = -1;
+    }
+    for (int i = 0; i < 2; i++) {
+        f->r[i].data = f->data;
+        f->r[i].ndata = 4;
+        f->r[i].iterations = 1000;
+        assert_int_equal(vb_stats_compute(f->data, 4, &f->r[i].stats, NULL), VB_OK);
+    }
+    f->r[0].items_per_iter = 365;
+    f->r[0].ncounters = 1;
+    strcpy(f->r[0].counters[0].name, "rows");
+    f->r[0].counters[0].value = 7;
+    f->r[1].heap_peak = -1; /* n/a */
+    f->r[1].heap_allocs = f->r[1].heap_bytes = -1;
+    f->r[2].outcome = VB_OUTCOME_CRASHED;
+    f->r[2].signal = 11;
+    strcpy(f->r[2].msg, "killed by signal 11");
+    strcpy(f->dir, "/tmp/vbreportXXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+    assert_int_equal(system(cmd), 0);
+    free(f);
+    vb_registry_clear();
+    return 0;
+}
+
+static json_t *load(const char *path)
+{
+    json_error_t je;
+    json_t *root = json_load_file(path, 0, &je);
+    if (!root) {
+        fail_msg("%s:%d: %s", path, je.line, je.text);
+    }
+    return root;
+}
+
+static double num(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    if (!json_is_number(v)) {
+        fail_msg("%s is not a number", key);
+    }
+    return json_number_value(v);
+}
+
+static const char *str(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    if (!json_is_string(v)) {
+        fail_msg("%s is not a string", key);
+    }
+    return json_string_value(v);
+}
+
+static void pytest_schema(void **state)
+{
+    fixture *f = *state;
+    const vb_suite suite = {&f->m, f->r, 3, &f->cfg};
+    snprintf(f->path, sizeof f->path, "%s/r.json", f->dir);
+    assert_int_equal(vb_report_json_write(&suite, f->path, NULL), VB_OK);
+    json_t *root = load(f->path);
+    assert_true(json_is_object(json_object_get(root, "machine_info")));
+    assert_string_equal(str(json_object_get(root, "machine_info"), "node"), f->m.host);
+    json_t *ci = json_object_get(root, "commit_info");
+    assert_true(json_is_object(ci));
+    assert_true(json_is_string(json_object_get(ci, "id")));
+    assert_true(json_is_boolean(json_object_get(ci, "dirty")));
+    assert_string_equal(str(root, "datetime"), f->m.datetime);
+    assert_string_equal(str(root, "version"), vb_version());
+
+    json_t *list = json_object_get(root, "benchmarks");
+    /* The crashed one has no statistics and is listed under failures instead. */
+    assert_int_equal(json_array_size(list), 2);
+    json_t *b = json_array_get(list, 0);
+    assert_string_equal(str(b, "group"), "calculator");
+    assert_string_equal(str(b, "name"), "daily[365]");
+    assert_string_equal(str(b, "fullname"), "calculator/daily[365]");
+    assert_string_equal(str(b, "param"), "365");
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(b, "params"), "days")),
+                     365);
+    /* What github-action-benchmark's tool 'pytest' reads: fullname, stats.ops, stats.stddev,
+       stats.mean, stats.rounds. Expected values from the samples {2, 1, 4, 3} us by hand:
+       mean 2.5 us, sample stddev sqrt(5/3) us, ops 4 / 10 us, median 2.5 us. */
+    json_t *st = json_object_get(b, "stats");
+    assert_float_equal(num(st, "mean"), 2.5e-6, 1e-18);
+    assert_float_equal(num(st, "stddev"), 1.2909944487358056e-6, 1e-18);
+    assert_float_equal(num(st, "ops"), 400000.0, 1e-6);
+    assert_int_equal(json_integer_value(json_object_get(st, "rounds")), 4);
+    assert_float_equal(num(st, "median"), 2.5e-6, 1e-18);
+    assert_float_equal(num(st, "min"), 1e-6, 1e-18);
+    assert_float_equal(num(st, "max"), 4e-6, 1e-18);
+    assert_float_equal(num(st, "total"), 1e-5, 1e-18);
+    assert_int_equal(json_integer_value(json_object_get(st, "iterations")), 1000);
+    assert_true(json_is_string(json_object_get(st, "outliers")));
+    const char *keys[] = {
+        "q1", "q3", "iqr", "ld15iqr", "hd15iqr", "iqr_outliers", "stddev_outliers"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        assert_non_null(json_object_get(st, keys[i]));
+    }
+    json_t *data = json_object_get(st, "data");
+    assert_int_equal(json_array_size(data), 4);
+    assert_float_equal(json_number_value(json_array_get(data, 2)), 4e-6, 1e-18);
+    json_t *opt = json_object_get(b, "options");
+    assert_float_equal(num(opt, "max_time"), 0.5, 0);
+    assert_int_equal(json_integer_value(json_object_get(opt, "min_rounds")), 5);
+    json_t *extra = json_object_get(b, "extra_info");
+    assert_int_equal(json_integer_value(json_object_get(extra, "peak_rss_bytes")), 10 << 20);
+    assert_int_equal(json_integer_value(json_object_get(extra, "heap_peak_bytes")), 4096);
+    assert_float_equal(num(extra, "heap_allocs_per_iter"), 2, 0);
+    assert_float_equal(num(extra, "rows"), 7, 0);
+    assert_float_equal(num(extra, "items_per_second"), 365 / 2.5e-6, 1e-3);
+
+    json_t *plain = json_array_get(list, 1);
+    assert_true(json_is_null(json_object_get(plain, "group")));
+    assert_true(json_is_null(json_object_get(plain, "params")));
+    assert_true(
+        json_is_null(json_object_get(json_object_get(plain, "extra_info"), "heap_peak_bytes")));
+    json_t *fails = json_object_get(root, "failures");
+    assert_int_equal(json_array_size(fails), 1);
+    assert_string_equal(str(json_array_get(fails, 0), "outcome"), "crashed");
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(fails, 0), "signal")), 11);
+    json_decref(root);
+}
+
+static void gbench_schema(void **state)
+{
+    fixture *f = *state;
+    const vb_suite suite = {&f->m, f->r, 3, &f->cfg};
+    snprintf(f->path, sizeof f->path, "%s/g.json", f->dir);
+    assert_int_equal(vb_report_gbench_write(&suite, f->path, NULL), VB_OK);
+    json_t *root = load(f->path);
+    json_t *ctx = json_object_get(root, "context");
+    const char *keys[] = {"date",     "host_name",   "executable",
+                          "num_cpus", "mhz_per_cpu", "cpu_scaling_enabled",
+                          "caches",   "load_avg",    "library_build_type"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        if (!json_object_get(ctx, keys[i])) {
+            fail_msg("context.%s is missing", keys[i]);
+        }
+    }
+    assert_int_equal(json_integer_value(json_object_get(ctx, "num_cpus")), f->m.num_cpus);
+    assert_true(json_is_array(json_object_get(ctx, "caches")));
+    assert_int_equal(json_array_size(json_object_get(ctx, "load_avg")), 3);
+    json_t *list = json_object_get(root, "benchmarks");
+    assert_int_equal(json_array_size(list), 2);
+    json_t *b = json_array_get(list, 0);
+    assert_string_equal(str(b, "name"), "calculator/daily/365");
+    assert_string_equal(str(b, "run_name"), "calculator/daily/365");
+    assert_string_equal(str(b, "run_type"), "iteration");
+    assert_string_equal(str(b, "time_unit"), "ns");
+    assert_int_equal(json_integer_value(json_object_get(b, "repetitions")), 1);
+    assert_int_equal(json_integer_value(json_object_get(b, "repetition_index")), 0);
+    assert_int_equal(json_integer_value(json_object_get(b, "threads")), 1);
+    assert_int_equal(json_integer_value(json_object_get(b, "iterations")), 4000);
+    assert_float_equal(num(b, "real_time"), 2500, 1e-9);
+    assert_float_equal(num(b, "cpu_time"), 2500, 1e-9);
+    assert_float_equal(num(b, "items_per_second"), 365 / 2.5e-6, 1e-3);
+    assert_int_equal(json_integer_value(json_object_get(b, "max_bytes_used")), 4096);
+    assert_float_equal(num(b, "allocs_per_iter"), 2, 0);
+    assert_float_equal(num(b, "rows"), 7, 0);
+    assert_string_equal(str(json_array_get(list, 1), "name"), "plain");
+    assert_null(json_object_get(json_array_get(list, 1), "max_bytes_used"));
+    json_decref(root);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *fp = fopen(path, "r");
+    assert_non_null(fp);
+    static char buf[8192];
+    const size_t n = fread(buf, 1, sizeof buf - 1, fp);
+    buf[n] = '\0';
+    fclose(fp);
+    return buf;
+}
+
+static void csv_and_markdown(void **state)
+{
+    fixture *f = *state;
+    const vb_suite suite = {&f->m, f->r, 3, &f->cfg};
+    snprintf(f->path, sizeof f->path, "%s/r.csv", f->dir);
+    assert_int_equal(vb_report_csv_write(&suite, f->path, NULL), VB_OK);
+    const char *csv = slurp(f->path);
+    assert_true(strncmp(csv,
+                        "name,param,min,max,mean,stddev,median,iqr,outliers,ops,rounds,"
+                        "iterations,",
+                        63) == 0);
+    assert_non_null(strstr(csv, "\ncalculator/daily[365],365,1e-06,4e-06,2.5e-06,"));
+    assert_non_null(strstr(csv, "\nboom,,"));
+    assert_non_null(strstr(csv, ",crashed\n"));
+    snprintf(f->path, sizeof f->path, "%s/r.md", f->dir);
+    assert_int_equal(vb_report_markdown_write(&suite, f->path, NULL), VB_OK);
+    const char *md = slurp(f->path);
+    assert_non_null(strstr(md, "### calculator"));
+    assert_non_null(strstr(md, "| `daily[365]` | 1.0000 us | 2.5000 us | 2.5000 us |"));
+    assert_non_null(strstr(md, "crashed: killed by signal 11"));
+}
+
+static void unwritable_path_is_an_error(void **state)
+{
+    fixture *f = *state;
+    const vb_suite suite = {&f->m, f->r, 3, &f->cfg};
+    vb_error e;
+    assert_int_equal(vb_report_json_write(&suite, "/nonexistent/dir/r.json", &e), VB_ERR_IO);
+    assert_non_null(strstr(e.msg, "/nonexistent/dir/r.json"));
+    assert_int_equal(vb_report_csv_write(&suite, "/nonexistent/dir/r.csv", &e), VB_ERR_IO);
+}
+
+static void console_table(void **state)
+{
+    fixture *f = *state;
+    const vb_suite suite = {&f->m, f->r, 3, &f->cfg};
+    snprintf(f->path, sizeof f->path, "%s/console.txt", f->dir);
+    FILE *out = fopen(f->path, "w");
+    const vb_console_opts co = {false, true};
+    vb_report_console(out, &suite, &co);
+    fclose(out);
+    const char *txt = slurp(f->path);
+    assert_non_null(strstr(txt, "benchmark 'calculator': 1 tests (times in us)"));
+    assert_non_null(strstr(txt, "daily[365]"));
+    assert_non_null(strstr(txt, "2.5000"));
+    assert_non_null(strstr(txt, "10.0 MiB"));
+    assert_non_null(strstr(txt, "crashed  boom: killed by signal 11"));
+    char buf[32];
+    assert_string_equal(vb_format_time(1.5e-9, buf, sizeof buf), "1.5000 ns");
+    assert_string_equal(vb_format_time(2.5e-3, buf, sizeof buf), "2.5000 ms");
+    assert_string_equal(vb_format_time(3, buf, sizeof buf), "3.0000 s");
+}
+
+static void sorting_keeps_groups_and_orders_params_by_value(void **state)
+{
+    (void)state;
+    vb_registry_clear();
+    const vb_options o = {.group = "g", VB_PARAMS(365, 30, 1825)};
+    assert_int_equal(vb_register("daily", body, &o, NULL), VB_OK);
+    assert_int_equal(vb_register("a_first", body, NULL, NULL), VB_OK);
+    vb_result r[4];
+    memset(r, 0, sizeof r);
+    for (int i = 0; i < 4; i++) {
+        r[i].bench = vb_registry_get((size_t)i);
+        r[i].stats.mean = 1.0 / (i + 1);
+    }
+    vb_results_sort(r, 4, VB_SORT_NAME);
+    assert_string_equal(r[0].bench->fullname, "a_first"); /* no group sorts first */
+    assert_string_equal(r[1].bench->fullname, "g/daily[30]");
+    assert_string_equal(r[2].bench->fullname, "g/daily[365]");
+    assert_string_equal(r[3].bench->fullname, "g/daily[1825]");
+    vb_results_sort(r, 4, VB_SORT_MEAN);
+    assert_string_equal(r[1].bench->fullname, "g/daily[1825]"); /* mean 1/3 is the smallest */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(pytest_schema, setup, teardown),
+        cmocka_unit_test_setup_teardown(gbench_schema, setup, teardown),
+        cmocka_unit_test_setup_teardown(csv_and_markdown, setup, teardown),
+        cmocka_unit_test_setup_teardown(unwritable_path_is_an_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(console_table, setup, teardown),
+        cmocka_unit_test(sorting_keeps_groups_and_orders_params_by_value),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

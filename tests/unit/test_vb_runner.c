@@ -1,0 +1,422 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests of running benchmarks: isolation (crash, hang), checks, fixtures, pedantic mode,
+   limits, smoke mode, memory figures of a benchmark allocating a known amount, exit codes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "vbench/vbench.h"
+
+static const vb_bench *add(const char *name, vb_fn fn, const vb_options *o)
+{
+    vb_error e;
+    if (vb_register(name, fn, o, &e) != VB_OK) {
+        fail_msg("register %s: %s", name, e.msg);
+    }
+    return vb_registry_get(vb_registry_count() - 1);
+}
+
+static vb_config quick(bool fork)
+{
+    vb_config cfg;
+    vb_config_init(&cfg);
+    cfg.fork = fork;
+    cfg.max_time = 0.02;
+    return cfg;
+}
+
+static int reset(void **state)
+{
+    (void)state;
+    vb_registry_clear();
+    return 0;
+}
+
+static void crasher(vb_state *st)
+{
+    while (vb_loop(st)) {
+        raise(SIGSEGV);
+    }
+}
+
+static void aborter(vb_state *st)
+{
+    while (vb_loop(st)) {
+        abort();
+    }
+}
+
+static void crash_is_reported_with_its_signal(void **state)
+{
+    (void)state;
+    const vb_config cfg = quick(true);
+    vb_result r;
+    assert_int_equal(vb_run_bench(add("crash", crasher, NULL), &cfg, &r, NULL), VB_OK);
+    assert_int_equal(r.outcome, VB_OUTCOME_CRASHED);
+    assert_int_equal(r.signal, SIGSEGV);
+    assert_non_null(strstr(r.msg, "signal 11"));
+    assert_int_equal(r.ndata, 0);
+    vb_result_clear(&r);
+    assert_int_equal(vb_run_bench(add("abort", aborter, NULL), &cfg, &r, NULL), VB_OK);
+    assert_int_equal(r.outcome, VB_OUTCOME_CRASHED);
+    assert_int_equal(r.signal, SIGABRT);
+    vb_result_clear(&r);
+}
+
+static void hanger(vb_state *st)
+{
+    while (vb_loop(st)) {
+        pause();
+    }
+}
+
+static void hang_is_killed_at_the_timeout(void **state)
+{
+    (void)state;
+    const vb_options o = {.timeout = 0.5};
+    const vb_config cfg = quick(true);
+    vb_result r;
+    assert_int_equal(vb_run_bench(add("hang", hanger, &o), &cfg, &r, NULL), VB_OK);
+    assert_int_equal(r.outcome, VB_OUTCOME_TIMEOUT);
+    assert_non_null(strstr(r.msg, "timeout"));
+    vb_result_clear(&r);
+}
+
+static void checker(vb_state *st)
+{
+    int n = 0;
+    while (vb_loop(st)) {
+        vb_check(st, ++n < 3, "n stays below 3");
+    }
+}
+
+static void failed_check_fails_the_benchmark(void **state)
+{
+    (void)state;
+    for (int fork = 0; fork < 2; fork++) {
+        const vb_config cfg = quick(fork);
+        vb_result r;
+        const vb_bench *b = vb_registry_count() ? vb_registry_get(0) : add("check", checker, NULL);
+        assert_int_equal(vb_run_bench(b, &cfg, &r, NULL), VB_OK);
+        assert_int_equal(r.outcome, VB_OUTCOME_FAILED);
+        assert_non_null(strstr(r.msg, "n stays below 3"));
+        assert_non_null(strstr(r.msg, "test_vb_runner.c:"));
+        vb_result_clear(&r);
+    }
+}
+
+/* Fixtures: setup builds a context, the body uses it, teardown frees it. */
+static int teardowns, round_setups, round_teardowns, body_iterations;
+static long long seen_param;
+
+static int make_context(vb_state *st)
+{
+    int *v = malloc(sizeof *v);
+    *v = 42;
+    vb_set_context(st, v);
+    return 0;
+}
+
+static void free_context(vb_state *st)
+{
+    free(vb_context(st));
+    teardowns++;
+}
+
+static void uses_context(vb_state *st)
+{
+    const int *v = vb_context(st);
+    seen_param = vb_param(st);
+    while (vb_loop(st)) {
+        body_iterations++;
+        vb_check(st, v && *v == 42, "context from setup");
+    }
+}
+
+static void count_round_setup(vb_state *st)
+{
+    (void)st;
+    round_setups++;
+}
+
+static void count_round_teardown(vb_state *st)
+{
+    (void)st;
+    round_teardowns++;
+}
+
+static void fixtures_and_pedantic_rounds(void **state)
+{
+    (void)state;
+    teardowns = round_setups = round_teardowns = body_iterations = 0;
+    const vb_options o = {.setup = make_context,
+                          .teardown = free_context,
+                          .pedantic = 1,
+                          .rounds = 7,
+                          .iterations = 3,
+                          .warmup_rounds = 2,
+                          .round_setup = count_round_setup,
+                          .round_teardown = count_round_teardown,
+                          VB_PARAMS(365)};
+    vb_config cfg = quick(false);
+    cfg.memory = false;
+    vb_result r;
+    assert_int_equal(vb_run_bench(add("ped", uses_context, &o), &cfg, &r, NULL), VB_OK);
+    assert_int_equal(r.outcome, VB_OUTCOME_PASSED);
+    assert_int_equal(r.ndata, 7);
+    assert_int_equal(r.iterations, 3);
+    assert_int_equal(r.warmup_rounds, 2);
+    assert_int_equal(round_setups, 9);
+    assert_int_equal(round_teardowns, 9);
+    assert_int_equal(body_iterations, 27);
+    assert_int_equal(teardowns, 1);
+    assert_int_equal(seen_param, 365);
+    vb_result_clear(&r);
+}
+
+static int failing_setup(vb_state *st)
+{
+    (void)st;
+    return 1;
+}
+
+static void failed_setup_and_missing_loop(void **state)
+{
+    (void)state;
+    const vb_options o = {.setup = failing_setup};
+    const vb_config cfg = quick(false);
+    vb_result r;
+    body_iterations = 0;
+    assert_int_equal(vb_run_bench(add("bad_setup", uses_context, &o), &cfg, &r, NULL), VB_OK);
+    assert_int_equal(r.outcome, VB_OUTCOME_FAILED);
+    assert_non_null(strstr(r.msg, "setup"));
+    assert_int_equal(body_iterations, 0);
+    vb_result_clear(&r);
+    assert_int_equal(vb_run_bench(add("no_loop", count_round_setup, NULL), &cfg, &r, NULL), VB_OK);
+    assert_int_equal(r.outcome, VB_OUTCOME_FAILED);
+    assert_non_null(strstr(r.msg, "vb_loop"));
+    vb_result_clear(&r);
+}
+
+static void smoke_runs_each_body_once(void **state)
+{
+    (void)state;
+    vb_config cfg = quick(false);
+    cfg.smoke = true;
+    body_iterations = 0;
+    vb_result r;
+    assert_int_equal(
+        vb_run_bench(add("smoke", uses_context,
+                         &(vb_options){.setup = make_context, .teardown = free_context}),
+                     &cfg, &r, NULL),
+        VB_OK);
+    assert_int_equal(r.outcome, VB_OUTCOME_PASSED);
+    assert_int_equal(body_iterations, 1);
+    assert_int_equal(r.ndata, 0);
+    assert_true(r.smoke);
+    vb_result_clear(&r);
+}
+
+static void spin(vb_state *st)
+{
+    volatile unsigned x = 0;
+    while (vb_loop(st)) {
+        for (int i = 0; i < 100; i++) {
+            x = x + (unsigned)i;
+        }
+    }
+}
+
+static void limits_fail_the_benchmark(void **state)
+{
+    (void)state;
+    const vb_config cfg = quick(true);
+    vb_result r;
+    const vb_options tight = {.max_mean_s = 1e-15};
+    assert_int_equal(vb_run_bench(add("tight", spin, &tight), &cfg, &r, NULL), VB_OK);
+    assert_int_equal(r.outcome, VB_OUTCOME_FAILED);
+    assert_non_null(strstr(r.msg, "max_mean_s"));
+    assert_true(r.ndata > 0);
+    vb_result_clear(&r);
+    const vb_options loose = {.max_mean_s = 10, .max_rss_mb = 4096};
+    assert_int_equal(vb_run_bench(add("loose", spin, &loose), &cfg, &r, NULL), VB_OK);
+    assert_int_equal(r.outcome, VB_OUTCOME_PASSED);
+    vb_result_clear(&r);
+}
+
+static void limits_scale_with_the_parameter(void **state)
+{
+    (void)state;
+    /* A limit of 1 s given for 365 days is 30/365 s for 30 days. */
+    const vb_options o = {.max_mean_s = 1.0, .limit_param = 365, VB_PARAMS(30)};
+    const vb_bench *b = add("scaled", spin, &o);
+    vb_result r;
+    memset(&r, 0, sizeof r);
+    r.bench = b;
+    r.ndata = 1;
+    r.heap_peak = r.peak_rss = -1;
+    r.stats.mean = 0.09; /* above 30/365 = 0.0822 */
+    assert_false(vb_check_limits(&r));
+    assert_int_equal(r.outcome, VB_OUTCOME_FAILED);
+    r.outcome = VB_OUTCOME_PASSED;
+    r.msg[0] = '\0';
+    r.stats.mean = 0.08;
+    assert_true(vb_check_limits(&r));
+}
+
+/* Known amounts: 4 MiB allocated and freed per iteration; 32 MiB touched. */
+enum { HEAP_BYTES = 4 << 20, RSS_BYTES = 32 << 20 };
+
+static void allocate_known(vb_state *st)
+{
+    while (vb_loop(st)) {
+        char *p = malloc(HEAP_BYTES);
+        vb_check(st, p != NULL, "malloc");
+        if (p) {
+            p[0] = 1;
+            vb_do_not_optimize(p[0]);
+        }
+        free(p);
+    }
+}
+
+static void touch_known(vb_state *st)
+{
+    while (vb_loop(st)) {
+        char *p = malloc(RSS_BYTES);
+        if (!vb_check(st, p != NULL, "malloc")) {
+            return;
+        }
+        memset(p, 1, RSS_BYTES);
+        vb_do_not_optimize(p[RSS_BYTES - 1]);
+        free(p);
+    }
+}
+
+static void nothing(vb_state *st)
+{
+    while (vb_loop(st)) {
+        vb_clobber();
+    }
+}
+
+static void memory_of_a_known_allocation(void **state)
+{
+    (void)state;
+    const vb_config cfg = quick(true);
+    vb_result r;
+    assert_int_equal(vb_run_bench(add("heap", allocate_known, NULL), &cfg, &r, NULL), VB_OK);
+    assert_int_equal(r.outcome, VB_OUTCOME_PASSED);
+    if (!vb_heap_available()) {
+        assert_true(r.heap_peak == -1);
+        skip();
+    }
+    /* Tolerance: exactly one allocation of 4 MiB per iteration; the live peak is the block's
+       usable size, at most a page above the request. */
+    assert_float_equal(r.heap_allocs, 1.0, 1e-9);
+    assert_float_equal(r.heap_bytes, (double)HEAP_BYTES, 1e-6);
+    assert_true(r.heap_peak >= HEAP_BYTES);
+    assert_true(r.heap_peak <= HEAP_BYTES + 4096);
+    vb_result_clear(&r);
+
+    vb_result base, big;
+    assert_int_equal(vb_run_bench(add("rss_base", nothing, NULL), &cfg, &base, NULL), VB_OK);
+    assert_int_equal(vb_run_bench(add("rss_big", touch_known, NULL), &cfg, &big, NULL), VB_OK);
+    assert_int_equal(big.outcome, VB_OUTCOME_PASSED);
+    assert_true(base.peak_rss > 0);
+    /* Tolerance: the 32 MiB touched, within -1 / +4 MiB of the empty benchmark's peak. */
+    const int64_t extra = big.peak_rss - base.peak_rss;
+    if (extra < RSS_BYTES - (1 << 20) || extra > RSS_BYTES + (4 << 20)) {
+        fail_msg("peak RSS grew by %lld bytes for %d touched", (long long)extra, RSS_BYTES);
+    }
+    assert_true(big.heap_peak >= RSS_BYTES);
+    vb_result_clear(&base);
+    vb_result_clear(&big);
+}
+
+static void counters_and_throughput(vb_state *st)
+{
+    while (vb_loop(st)) {
+        vb_clobber();
+    }
+    vb_set_items(st, 10);
+    vb_set_bytes(st, 4096);
+    vb_counter_set(st, "rows", 3);
+    vb_counter_set(st, "rows", 5);
+    vb_counter_set(st, "pages", 2);
+}
+
+static void counters_come_back_from_the_child(void **state)
+{
+    (void)state;
+    const vb_config cfg = quick(true);
+    vb_result r;
+    assert_int_equal(vb_run_bench(add("counters", counters_and_throughput, NULL), &cfg, &r, NULL),
+                     VB_OK);
+    assert_int_equal(r.outcome, VB_OUTCOME_PASSED);
+    assert_float_equal(r.items_per_iter, 10, 0);
+    assert_float_equal(r.bytes_per_iter, 4096, 0);
+    assert_int_equal(r.ncounters, 2);
+    assert_string_equal(r.counters[0].name, "rows");
+    assert_float_equal(r.counters[0].value, 5, 0);
+    assert_true(r.ndata >= 5);
+    assert_true(r.stats.min > 0);
+    vb_result_clear(&r);
+}
+
+static int run_main(int n, ...)
+{
+    char *argv[16];
+    argv[0] = "suite";
+    va_list ap;
+    va_start(ap, n);
+    for (int i = 0; i < n; i++) {
+        argv[i + 1] = va_arg(ap, char *);
+    }
+    va_end(ap);
+    argv[n + 1] = NULL;
+    return vb_main(n + 1, argv);
+}
+
+static void main_exit_codes(void **state)
+{
+    (void)state;
+    add("good", nothing, &(vb_options){.marks = "fast"});
+    add("check", checker, &(vb_options){.marks = "bad"});
+    add("crash", crasher, &(vb_options){.marks = "worse"});
+    assert_int_equal(run_main(4, "--quiet", "--max-time=0.01", "-m", "fast"), 0);
+    assert_int_equal(run_main(4, "--quiet", "--max-time=0.01", "-m", "fast or bad"), 1);
+    assert_int_equal(run_main(2, "--quiet", "--smoke"), 3);
+    assert_int_equal(run_main(2, "--quiet", "--bogus"), 2);
+    assert_int_equal(run_main(2, "--quiet", "--rounds"), 2);
+    assert_int_equal(run_main(3, "--quiet", "--rounds", "zero"), 2);
+    assert_int_equal(run_main(3, "--quiet", "-m", "fast and"), 2);
+    assert_int_equal(run_main(3, "--quiet", "--sort", "fastest"), 2);
+    assert_int_equal(run_main(4, "--quiet", "--profile", "disk", "/tmp"), 2);
+    assert_int_equal(run_main(2, "--list", "-k=good"), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(crash_is_reported_with_its_signal, reset),
+        cmocka_unit_test_setup(hang_is_killed_at_the_timeout, reset),
+        cmocka_unit_test_setup(failed_check_fails_the_benchmark, reset),
+        cmocka_unit_test_setup(fixtures_and_pedantic_rounds, reset),
+        cmocka_unit_test_setup(failed_setup_and_missing_loop, reset),
+        cmocka_unit_test_setup(smoke_runs_each_body_once, reset),
+        cmocka_unit_test_setup(limits_fail_the_benchmark, reset),
+        cmocka_unit_test_setup(limits_scale_with_the_parameter, reset),
+        cmocka_unit_test_setup(memory_of_a_known_allocation, reset),
+        cmocka_unit_test_setup(counters_come_back_from_the_child, reset),
+        cmocka_unit_test_setup(main_exit_codes, reset),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
