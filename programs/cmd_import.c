@@ -9,13 +9,14 @@
 #include "cmd_import.h"
 
 static const char HELP[] =
-    "usage: vitals import EXPORT --db DB [--quiet] [--no-routes]\n\n"
+    "usage: vitals import EXPORT --db DB [--quiet] [--no-routes] [--threads 1|2]\n\n"
     "Imports an Apple Health export (export.zip, export.xml, or - for standard input) into a\n"
     "SQLite database (created if needed), all or nothing: on any error the database is left\n"
     "exactly as it was. Importing again, or a newer overlapping export, adds no duplicates.\n\n"
     "  --db DB       the database\n"
     "  --quiet       print nothing but errors\n"
-    "  --no-routes   do not read the GPX workout routes of a zip\n\n"
+    "  --no-routes   do not read the GPX workout routes of a zip\n"
+    "  --threads N   1: parse and insert on one thread; 2 (default): insert on a second one\n\n"
     "Progress is drawn on stderr when it is a terminal; a one-line summary ends the import.\n";
 
 typedef struct progress_state {
@@ -61,6 +62,7 @@ int cmd_import(int argc, char **argv)
 {
     const char *db = NULL, *input = NULL;
     int quiet = 0, no_routes = 0;
+    int64_t threads = 2;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -72,6 +74,10 @@ int cmd_import(int argc, char **argv)
             }
         } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
             quiet = 1;
+        } else if (cli_option(a, "--threads", &v)) {
+            if (cli_parse_i64(cli_value(argc, argv, &i, v), 1, 2, &threads) != 0) {
+                return cli_usage("import", "--threads takes 1 or 2");
+            }
         } else if (strcmp(a, "--no-routes") == 0) {
             no_routes = 1;
         } else if ((a[0] != '-' || strcmp(a, "-") == 0) && !input) {
@@ -97,6 +103,7 @@ int cmd_import(int argc, char **argv)
     vt_import_options o;
     memset(&o, 0, sizeof o);
     o.reader.skip_routes = no_routes;
+    o.threads = (int)threads;
     o.reader.progress = on_progress;
     o.reader.progress_ctx = &ps;
     vt_import_stats s;

@@ -25,6 +25,8 @@ typedef struct vt_items_stats {
 /** Import options; zero-initialise for the defaults. */
 typedef struct vt_import_options {
     vt_reader_options reader; /**< input name, limits, GPX routes, progress callback */
+    int threads; /**< 1: parse and insert on the calling thread; 0 or 2 (default): parse on
+                      the calling thread, insert on a second one, a bounded queue between */
 } vt_import_options;
 
 /** What an import did. */

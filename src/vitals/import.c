@@ -88,16 +88,34 @@ vt_status vt_import(vt_store *store, const char *path, const vt_import_options *
         return st;
     }
     vt_sink sink;
-    memset(&sink, 0, sizeof sink);
-    sink.ctx = &im;
-    sink.record = on_record;
-    sink.export_info = on_info;
-    sink.workout = on_workout;
-    sink.route_points = on_points;
-    sink.correlation = on_correlation;
-    sink.activity_summary = on_summary;
-    sink.element = on_element;
-    st = vt_read_export(path, options ? &options->reader : NULL, &sink, &stats->read, err);
+    vt__pipeline *pipeline = NULL;
+    if (!options || options->threads != 1) {
+        if ((st = vt__pipeline_start(store, im.items, stats, &sink, &pipeline, err)) != VT_OK) {
+            vt__items_close(im.items);
+            vt_store_rollback(store);
+            return st;
+        }
+    } else {
+        memset(&sink, 0, sizeof sink);
+        sink.ctx = &im;
+        sink.record = on_record;
+        sink.export_info = on_info;
+        sink.workout = on_workout;
+        sink.route_points = on_points;
+        sink.correlation = on_correlation;
+        sink.activity_summary = on_summary;
+        sink.element = on_element;
+    }
+    vt_error rerr;
+    vt_error_clear(&rerr);
+    st = vt_read_export(path, options ? &options->reader : NULL, &sink, &stats->read, &rerr);
+    if (pipeline) {
+        st = vt__pipeline_finish(pipeline, st, &rerr);
+        vt__pipeline_free(pipeline);
+    }
+    if (st != VT_OK && err) {
+        *err = rerr;
+    }
     /* The statements must be finalised before COMMIT can release the write lock cleanly. */
     vt__items_close(im.items);
     if (st == VT_OK) {

@@ -126,4 +126,15 @@ vt_status vt__items_activity_summary(vt__items *items, const vt_activity_summary
                                      const vt_strpool *strings, vt_error *err);
 vt_status vt__items_element(vt__items *items, const vt_element *element, vt_error *err);
 
+/* import_pipeline.c: the import on two threads. Starts the writer thread and fills `sink`
+ * with callbacks that copy items into batches for it; the store and `items` belong to the
+ * writer until vt__pipeline_finish returns. */
+typedef struct vt__pipeline vt__pipeline;
+vt_status vt__pipeline_start(vt_store *store, vt__items *items, vt_import_stats *stats,
+                             vt_sink *sink, vt__pipeline **out, vt_error *err);
+/* Waits for the writer (which drops what is left when the reader failed) and gives the
+ * first error of the reader or the writer. The last batch goes over in the sink's `end`. */
+vt_status vt__pipeline_finish(vt__pipeline *p, vt_status reader_status, vt_error *err);
+void vt__pipeline_free(vt__pipeline *p);
+
 #endif

@@ -344,6 +344,41 @@ static void cli_exit_codes_and_one_line_errors(void **state)
     remove_db();
 }
 
+static void one_and_two_threads_store_the_same(void **state)
+{
+    (void)state;
+    const char *samples[] = {"apple-health/jshrake-healthkit-to-sqlite/export.zip",
+                             "apple-health/dogsheep-healthkit-to-sqlite/export.zip",
+                             "apple-health/dogsheep-healthkit-to-sqlite/export.xml",
+                             "apple-health/tdda-applehealthdata/export6s3sample.xml"};
+    uint64_t fps[2];
+    for (int threads = 1; threads <= 2; threads++) {
+        vt_store *s = fresh_store();
+        vt_import_options o;
+        memset(&o, 0, sizeof o);
+        o.threads = threads;
+        for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
+            char path[1024];
+            snprintf(path, sizeof path, "%s/%s", VITALS_FIXTURES, samples[i]);
+            vt_import_stats st;
+            vt_error err;
+            if (vt_import(s, path, &o, &st, &err) != VT_OK) {
+                fail_msg("%s: %s", samples[i], err.msg);
+            }
+        }
+        /* A failure on either thread count leaves the content as it was. */
+        char bad[1024];
+        snprintf(bad, sizeof bad, "%s/bad/malformed-in-zip.zip", VITALS_FIXTURES);
+        const uint64_t before = fingerprint(s);
+        assert_int_not_equal(vt_import(s, bad, &o, NULL, NULL), VT_OK);
+        assert_true(fingerprint(s) == before);
+        fps[threads - 1] = before;
+        vt_store_close(s);
+    }
+    assert_true(fps[0] == fps[1]);
+    remove_db();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -351,6 +386,7 @@ int main(void)
         cmocka_unit_test(correlations_link_members_and_duplicates_collapse),
         cmocka_unit_test(bad_inputs_leave_the_database_untouched),
         cmocka_unit_test(cli_exit_codes_and_one_line_errors),
+        cmocka_unit_test(one_and_two_threads_store_the_same),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
