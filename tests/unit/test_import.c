@@ -2,6 +2,7 @@
 /* Tests of vt_import and the import commands: the samples stored in full, re-import adds
  * nothing, correlations linked not duplicated, bad inputs leave the database untouched. */
 #include <dirent.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -379,6 +380,76 @@ static void one_and_two_threads_store_the_same(void **state)
     remove_db();
 }
 
+/* ---- round trip: generate, import, daily metrics ------------------------------------- */
+
+#define MAX_ROWS 4096
+
+typedef struct rows {
+    vt_daily_row r[MAX_ROWS];
+    char metric[MAX_ROWS][48];
+    size_t n;
+} rows;
+
+static vt_status keep_row(void *ctx, const vt_daily_row *row, vt_error *err)
+{
+    rows *rs = ctx;
+    (void)err;
+    if (rs->n < MAX_ROWS) {
+        rs->r[rs->n] = *row;
+        snprintf(rs->metric[rs->n], sizeof rs->metric[0], "%s", row->metric);
+        rs->n++;
+    }
+    return VT_OK;
+}
+
+static int close_to(double a, double b)
+{
+    const double scale = fabs(a) > fabs(b) ? fabs(a) : fabs(b);
+    return fabs(a - b) <= 1e-9 * (scale > 1 ? scale : 1);
+}
+
+static void generated_export_round_trips_to_the_same_daily_metrics(void **state)
+{
+    (void)state;
+    vt_gen_options o;
+    vt_gen_options_default(&o);
+    o.days = 45;
+    char zpath[300];
+    snprintf(zpath, sizeof zpath, "%s.zip", db_path);
+    vt_error err;
+    assert_int_equal(vt_gen_write_file(&o, zpath, 1, NULL, &err), VT_OK);
+    vt_table *t;
+    assert_int_equal(vt_table_new(&t, &err), VT_OK);
+    assert_int_equal(vt_gen_table(&o, t, &err), VT_OK);
+    static rows direct, imported;
+    direct.n = imported.n = 0;
+    assert_int_equal(vt_daily_compute_table(t, NULL, keep_row, &direct, &err), VT_OK);
+    vt_store *s = fresh_store();
+    vt_import_stats st;
+    if (vt_import(s, zpath, NULL, &st, &err) != VT_OK) {
+        fail_msg("%s", err.msg);
+    }
+    assert_int_equal(vt_daily_compute_store(s, NULL, keep_row, &imported, &err), VT_OK);
+    assert_true(direct.n > 100);
+    assert_int_equal(direct.n, imported.n);
+    for (size_t i = 0; i < direct.n; i++) {
+        const vt_daily_row *a = &direct.r[i], *b = &imported.r[i];
+        assert_int_equal(a->day, b->day);
+        assert_string_equal(direct.metric[i], imported.metric[i]);
+        assert_int_equal(a->count, b->count);
+        if (!close_to(a->sum, b->sum) || !close_to(a->mean, b->mean) ||
+            !close_to(a->median, b->median) || !close_to(a->max, b->max) ||
+            a->has_total != b->has_total || (a->has_total && !close_to(a->total, b->total))) {
+            fail_msg("%s day %d: generated sum %.17g total %.17g, imported sum %.17g total %.17g",
+                     direct.metric[i], a->day, a->sum, a->total, b->sum, b->total);
+        }
+    }
+    vt_store_close(s);
+    vt_table_free(t);
+    remove(zpath);
+    remove_db();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -387,6 +458,7 @@ int main(void)
         cmocka_unit_test(bad_inputs_leave_the_database_untouched),
         cmocka_unit_test(cli_exit_codes_and_one_line_errors),
         cmocka_unit_test(one_and_two_threads_store_the_same),
+        cmocka_unit_test(generated_export_round_trips_to_the_same_daily_metrics),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
