@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/* Import benchmarks: the export reader alone, and vt_import into a file database on one and
+ * two threads, on a generated 100 MB export (10 MB in smoke runs). */
+#include <stdio.h>
+#include <string.h>
+
+#include "perf_inputs.h"
+#include "vbench/vbench.h"
+
+typedef struct import_input {
+    char path[4096];
+    char db[4096];
+} import_input;
+
+static import_input input;
+
+static int export_100mb(vb_state *st)
+{
+    vt_error err;
+    const uint64_t bytes = vb_is_smoke(st) ? 10u * 1000 * 1000 : 100u * 1000 * 1000;
+    if (perf_export(bytes, 0, 0, input.path, sizeof input.path, &err) != 0) {
+        return 1;
+    }
+    perf_scratch_path("import.db", input.db, sizeof input.db);
+    vb_set_context(st, &input);
+    return 0;
+}
+
+static void remove_scratch(vb_state *st)
+{
+    const import_input *in = vb_context(st);
+    perf_remove_db(in->db);
+}
+
+static vt_status count_record(void *ctx, const vt_record *rec, const vt_strpool *strings,
+                              vt_error *err)
+{
+    (void)strings;
+    (void)err;
+    double *sum = ctx;
+    if (rec->flags & VT_RECORD_NUMERIC) {
+        *sum += rec->value;
+    }
+    return VT_OK;
+}
+
+/* The reader alone: parse, decode and count every Record of the export (the issue's
+ * "count the Records, sum their values" measurement, with the full decoder). */
+static void read_export(vb_state *st)
+{
+    const import_input *in = vb_context(st);
+    vt_read_stats stats;
+    memset(&stats, 0, sizeof stats);
+    vt_status rc = VT_OK;
+    while (vb_loop(st)) {
+        double sum = 0;
+        vt_sink sink;
+        memset(&sink, 0, sizeof sink);
+        sink.ctx = &sum;
+        sink.record = count_record;
+        rc = vt_read_export(in->path, NULL, &sink, &stats, NULL);
+        vb_clobber();
+    }
+    vb_check(st, rc == VT_OK && stats.summary.records > 0, "the export reads");
+    vb_set_bytes(st, (double)stats.summary.bytes);
+    vb_set_items(st, (double)stats.summary.records);
+}
+VB_BENCHMARK(read_export, .group = "import", .marks = "performance,import,memory",
+             .setup = export_100mb, .max_rss_mb = 32, .max_mean_s = 1.0);
+
+static void import_with(vb_state *st, int threads)
+{
+    const import_input *in = vb_context(st);
+    vt_import_stats stats;
+    memset(&stats, 0, sizeof stats);
+    vt_import_options o;
+    memset(&o, 0, sizeof o);
+    o.threads = threads;
+    vt_status rc = VT_OK;
+    while (vb_loop(st)) {
+        vb_pause(st);
+        perf_remove_db(in->db);
+        vt_store *s = NULL;
+        const vt_status open = vt_store_open(in->db, NULL, &s, NULL);
+        vb_resume(st);
+        rc = open == VT_OK ? vt_import(s, in->path, &o, &stats, NULL) : open;
+        vb_pause(st);
+        vt_store_close(s);
+        vb_resume(st);
+    }
+    vb_check(st, rc == VT_OK && stats.records.inserted > 0, "every record is stored");
+    vb_set_bytes(st, (double)stats.read.summary.bytes);
+    vb_set_items(st, (double)(stats.read.summary.records + stats.read.summary.correlation_members));
+}
+
+/* vitals import into a file database (WAL), commit included, two threads. */
+static void import_file_db(vb_state *st)
+{
+    import_with(st, 2);
+}
+VB_BENCHMARK(import_file_db, .group = "import", .marks = "performance,import,memory",
+             .setup = export_100mb, .teardown = remove_scratch, .max_rss_mb = 32,
+             .max_mean_s = 5.0);
+
+/* The same on one thread. */
+static void import_file_db_one_thread(vb_state *st)
+{
+    import_with(st, 1);
+}
+VB_BENCHMARK(import_file_db_one_thread, .group = "import", .marks = "performance,import,memory",
+             .setup = export_100mb, .teardown = remove_scratch, .max_rss_mb = 32,
+             .max_mean_s = 5.0);
