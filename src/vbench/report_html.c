@@ -191,7 +191,7 @@ vb_status vb_report_html(const char *results_json, const char *html_path, vb_err
           "body{font-family:sans-serif;margin:2em;color:#222}h1{font-size:1.4em}"
           "table{border-collapse:collapse;margin:0.5em 0}td,th{padding:3px 8px;"
           "border-bottom:1px solid #ddd;text-align:left;vertical-align:top}"
-          ".num{text-align:right;font-variant-numeric:tabular-nums}tr.bad td{background:#fee}"
+          ".num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}tr.bad td{background:#fee}"
           ".kv th{color:#555;font-weight:normal}.gate{font-size:0.85em;color:#333}"
           ".summary.fail{color:#b00}.summary.pass{color:#070}\n"
           "</style></head><body>\n<h1>Benchmark report</h1>\n",
