@@ -253,12 +253,15 @@ static int write_files(const cli *c, const vb_suite *suite)
     return code;
 }
 
-static void profile(const cli *c, const vb_result *results, size_t n)
+/* Writes the profiles; returns 3 when one could not be made (0 when valgrind is missing:
+   then it says so and skips). */
+static int profile(const cli *c, const vb_result *results, size_t n)
 {
     if (!vb_valgrind_available()) {
         fprintf(stderr, "vbench: --profile: valgrind is not installed; skipping profiles\n");
-        return;
+        return 0;
     }
+    int code = 0;
     const vb_profile_kind kind =
         strcmp(c->profile_kind, "cpu") == 0 ? VB_PROFILE_CPU : VB_PROFILE_HEAP;
     for (size_t i = 0; i < n; i++) {
@@ -273,10 +276,12 @@ static void profile(const cli *c, const vb_result *results, size_t n)
         if (vb_profile_bench(results[i].bench, kind, c->profile_dir, iters, path, sizeof path,
                              &e) != VB_OK) {
             fprintf(stderr, "vbench: --profile: %s\n", e.msg);
+            code = 3;
         } else if (!c->quiet) {
             printf("profile of %s: %s\n", results[i].bench->fullname, path);
         }
     }
+    return code;
 }
 
 int vb_main(int argc, char **argv)
@@ -361,7 +366,8 @@ int vb_main(int argc, char **argv)
         const int fcode = write_files(&c, &suite);
         code = fcode > code ? fcode : code;
         if (c.profile_kind) {
-            profile(&c, results, n);
+            const int pcode = profile(&c, results, n);
+            code = pcode > code ? pcode : code;
         }
         if (!c.quiet) {
             printf("%zu benchmark%s, exit %d\n", n, n == 1 ? "" : "s", code);
