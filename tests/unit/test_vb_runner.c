@@ -281,7 +281,8 @@ static void allocate_known(vb_state *st)
         vb_check(st, p != NULL, "malloc");
         if (p) {
             p[0] = 1;
-            vb_do_not_optimize(p[0]);
+            /* The pointer must escape, or clang removes the malloc/free pair. */
+            vb_do_not_optimize(p);
         }
         free(p);
     }
@@ -295,7 +296,7 @@ static void touch_known(vb_state *st)
             return;
         }
         memset(p, 1, RSS_BYTES);
-        vb_do_not_optimize(p[RSS_BYTES - 1]);
+        vb_do_not_optimize(p);
         free(p);
     }
 }
