@@ -242,7 +242,7 @@ bool vb_check_limits(vb_result *r)
     }
     const vb_options *o = &r->bench->opts;
     const double mib = 1024.0 * 1024.0;
-    char buf[256] = "";
+    char buf[192] = "";
     if (!r->smoke && r->ndata > 0) {
         if (o->max_mean_s > 0 && r->stats.mean > scaled(r->bench, o->max_mean_s)) {
             snprintf(buf, sizeof buf, "mean %.6g s > max_mean_s %.6g s", r->stats.mean,
