@@ -72,4 +72,25 @@ const char *vb__cpu_governor(char *buf, size_t size);
 bool vb__under_valgrind(void);
 void vb__callgrind_toggle(void);
 
+/* The suite-level steps of vb_main after the runs (suite_gate.c). */
+typedef enum vb__env_mode { VB__ENV_KERNEL = 0, VB__ENV_MEDIAN, VB__ENV_NONE } vb__env_mode;
+typedef struct vb__gate_cli {
+    bool gate;             /* --gate: judge against the baseline */
+    bool update;           /* --update-baseline */
+    const char *baseline;  /* --baseline FILE */
+    vb__env_mode env_mode; /* --env-factor */
+    vb_gate_opts opts;
+} vb__gate_cli;
+
+/* Instruction counts of the passed results under callgrind (when the gate wants them). */
+/* Returns false when valgrind is missing: the gate then falls back to time. */
+bool vb__count_all(FILE *out, const vb__gate_cli *g, vb_result *results, size_t n);
+/* Complexity of each family of sized benchmarks; fails those beyond their max_exponent. */
+void vb__complexity_all(FILE *out, vb_result *results, size_t n, bool quiet);
+/* The gate against the baseline; returns 0, or 3 when the baseline cannot be read. */
+int vb__gate_all(FILE *out, const vb__gate_cli *g, vb_machine *m, vb_result *results, size_t n,
+                 bool quiet);
+/* --update-baseline; returns 0 or 3. */
+int vb__update_baseline(FILE *out, const vb__gate_cli *g, const vb_suite *suite, bool quiet);
+
 #endif
