@@ -368,7 +368,7 @@ static int profile(const cli *c, const vb_result *results, size_t n)
 static int suite_steps(cli *c, vb_machine *m, vb_result *results, size_t n)
 {
     int code = 0;
-    if (c->gate.gate && c->gate.opts.metric == VB_GATE_INSTRUCTIONS &&
+    if ((c->gate.gate || c->gate.update) && c->gate.opts.metric == VB_GATE_INSTRUCTIONS &&
         !vb__count_all(stdout, &c->gate, results, n)) {
         c->gate.opts.metric = VB_GATE_TIME;
     }
