@@ -465,7 +465,7 @@ int vb_main(int argc, char **argv)
         const bool measuring = !c.cfg.smoke && c.cfg.callgrind_iterations == 0;
         if (measuring) {
             /* The environment calibration kernel, at the start of the suite. */
-            vb_envfactor_kernel(5, &m.calib_time, NULL);
+            vb_envfactor_kernel(11, &m.calib_time, NULL);
         }
         if (!c.quiet) {
             vb_report_console_header(stdout, &m, &c.cfg);
