@@ -261,6 +261,93 @@ static void saved_runs_and_compare(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* Through vb_main: the baseline is created, then gates; a corrupt one is a clear error. */
+static void spin(vb_state *st)
+{
+    volatile unsigned x = 0;
+    const long n = vb_has_param(st) ? (long)vb_param(st) : 100;
+    while (vb_loop(st)) {
+        for (long i = 0; i < n; i++) {
+            x = x + (unsigned)i;
+        }
+    }
+}
+
+static int run_main(char **argv)
+{
+    int argc = 0;
+    while (argv[argc]) {
+        argc++;
+    }
+    return vb_main(argc, argv);
+}
+
+static void main_gate_and_update(void **state)
+{
+    (void)state;
+    vb_registry_clear();
+    assert_int_equal(vb_register("spin", spin, &(vb_options){.group = "g"}, NULL), VB_OK);
+    char dir[64] = "/tmp/vbmaingateXXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char base[128];
+    snprintf(base, sizeof base, "%s/sub/baseline.json", dir);
+    char *update[] = {"suite",      "--quiet", "--max-time", "0.01", "--update-baseline",
+                      "--baseline", base,      NULL};
+    assert_int_equal(run_main(update), 0);
+    vb_baseline *b = NULL;
+    assert_int_equal(vb_baseline_load(base, &b, NULL), VB_OK);
+    assert_true(vb_baseline_reference_time(b) > 0);
+    vb_baseline_free(b);
+    char *gate[] = {"suite",      "--quiet", "--max-time", "0.01", "--gate",
+                    "--baseline", base,      "--margin",   "100",  NULL};
+    assert_int_equal(run_main(gate), 0);
+    FILE *fp = fopen(base, "w");
+    fputs("{ broken", fp);
+    fclose(fp);
+    assert_int_equal(run_main(gate), 1);
+    char *bad_env[] = {"suite", "--quiet", "--env-factor", "moon", NULL};
+    assert_int_equal(run_main(bad_env), 2);
+    char *bad_metric[] = {"suite", "--quiet", "--gate-metric", "cycles", NULL};
+    assert_int_equal(run_main(bad_metric), 2);
+    char *bad_rule[] = {"suite", "--quiet", "--compare-fail", "speed:3%", NULL};
+    assert_int_equal(run_main(bad_rule), 2);
+    char *bad_alpha[] = {"suite", "--quiet", "--alpha", "1.5", NULL};
+    assert_int_equal(run_main(bad_alpha), 2);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+    vb_registry_clear();
+}
+
+static void main_checks_the_exponent(void **state)
+{
+    (void)state;
+    /* A linear body over 1000 and 8000: its exponent is near 1, so a maximum of 0.5 fails the
+       family and a maximum of 3 passes it. */
+    vb_registry_clear();
+    assert_int_equal(
+        vb_register("lin", spin, &(vb_options){.max_exponent = 0.5, VB_PARAMS(1000, 8000)}, NULL),
+        VB_OK);
+    assert_int_equal(
+        vb_register("loose", spin, &(vb_options){.max_exponent = 3, VB_PARAMS(1000, 8000)}, NULL),
+        VB_OK);
+    char *strict[] = {"suite", "--quiet", "--max-time", "0.02", "-k", "lin", NULL};
+    assert_int_equal(run_main(strict), 1);
+    char *loose[] = {"suite", "--quiet", "--max-time", "0.02", "-k", "loose", NULL};
+    assert_int_equal(run_main(loose), 0);
+    vb_registry_clear();
+}
+
+static void kernel_time_is_positive(void **state)
+{
+    (void)state;
+    double t = 0;
+    assert_int_equal(vb_envfactor_kernel(3, &t, NULL), VB_OK);
+    assert_true(t > 0);
+    vb_error e;
+    assert_int_equal(vb_envfactor_kernel(0, &t, &e), VB_ERR_INVALID);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -274,6 +361,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(memory_growth_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(without_baseline_the_defaults_apply, setup, teardown),
         cmocka_unit_test_setup_teardown(saved_runs_and_compare, setup, teardown),
+        cmocka_unit_test(main_gate_and_update),
+        cmocka_unit_test(main_checks_the_exponent),
+        cmocka_unit_test(kernel_time_is_positive),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
