@@ -6,11 +6,11 @@
 
 #include "internal.h"
 
-enum { NCOLS = 13, CELL = 160 };
+enum { NCOLS = 14, CELL = 160 };
 
 static const char *const headers[NCOLS] = {"Name",       "Min",      "Max",      "Mean", "StdDev",
                                            "Median",     "IQR",      "Outliers", "OPS",  "Rounds",
-                                           "Iterations", "Peak RSS", "Heap peak"};
+                                           "Iterations", "Peak RSS", "Heap peak", "Instr/iter"};
 
 static void format_bytes(int64_t b, char *buf, size_t size)
 {
@@ -106,6 +106,10 @@ static void print_group(FILE *out, const vb_result *const *rs, size_t n,
         width[c] = strlen(headers[c]);
     }
     const size_t rows = n;
+    int ncols = NCOLS - 1;
+    for (size_t i = 0; i < rows; i++) {
+        ncols = rs[i]->instructions >= 0 ? NCOLS : ncols;
+    }
     for (size_t i = 0; i < rows; i++) {
         const vb_result *r = rs[i];
         const vb_stats *s = &r->stats;
@@ -121,6 +125,11 @@ static void print_group(FILE *out, const vb_result *const *rs, size_t n,
         snprintf(cells[i][10], CELL, "%llu", (unsigned long long)r->iterations);
         format_bytes(r->peak_rss, cells[i][11], CELL);
         format_bytes(r->heap_peak, cells[i][12], CELL);
+        if (r->instructions >= 0) {
+            snprintf(cells[i][13], CELL, "%.0f", r->instructions);
+        } else {
+            snprintf(cells[i][13], CELL, "n/a");
+        }
         for (int c = 0; c < NCOLS; c++) {
             const size_t w = strlen(cells[i][c]);
             width[c] = w > width[c] ? w : width[c];
@@ -130,7 +139,7 @@ static void print_group(FILE *out, const vb_result *const *rs, size_t n,
     snprintf(title, sizeof title, "benchmark '%s': %zu tests",
              rs[0]->bench->opts.group ? rs[0]->bench->opts.group : "(ungrouped)", n);
     size_t total = 0;
-    for (int c = 0; c < NCOLS; c++) {
+    for (int c = 0; c < ncols; c++) {
         total += width[c] + 2;
     }
     fprintf(out, "\n---- %s (times in %s) ", title, unit);
@@ -138,12 +147,12 @@ static void print_group(FILE *out, const vb_result *const *rs, size_t n,
         fputc('-', out);
     }
     fputc('\n', out);
-    for (int c = 0; c < NCOLS; c++) {
+    for (int c = 0; c < ncols; c++) {
         fprintf(out, c == 0 ? "%-*s  " : "%*s  ", (int)width[c], headers[c]);
     }
     fputc('\n', out);
     for (size_t i = 0; i < rows; i++) {
-        for (int c = 0; c < NCOLS; c++) {
+        for (int c = 0; c < ncols; c++) {
             const char *color = "";
             const double v = column_value(rs[i], c);
             if (opts && opts->color && rows > 1 && !isnan(v) && v >= 0) {
