@@ -124,6 +124,7 @@ typedef struct vb_result {
     double heap_bytes;   /**< bytes allocated per iteration during the memory round */
     int64_t heap_peak;   /**< peak live heap bytes above the start of the memory round */
     double instructions; /**< instructions per iteration (callgrind), -1 when not measured */
+    double cycles, branch_misses, cache_misses; /**< per iteration (hardware), -1: n/a */
     double exponent;     /**< fitted scaling exponent over the family's sizes, 0 when none */
     char complexity[16]; /**< best curve over the family's sizes, "" when none */
     bool gated;          /**< compared with a baseline: the three fields below are set */

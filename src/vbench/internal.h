@@ -16,6 +16,8 @@
 #define VB__PRINTF(f, a)
 #endif
 
+#define VB__HW_EVENTS 4
+
 /* Allocation: every allocation of the library goes through these (vb_alloc.c). */
 void *vb__malloc(size_t size);
 void *vb__calloc(size_t count, size_t size);
@@ -45,6 +47,8 @@ struct vb__run {
     bool heap_round;     /* count the heap around this round's loop */
     bool heap_done;
     vb_heap_counts heap;
+    bool hw_round; /* read the hardware counters around this round's loop */
+    double hw[VB__HW_EVENTS];
     bool callgrind; /* toggle callgrind's collection around the loop */
     bool smoke;
     bool has_param;
@@ -67,6 +71,11 @@ double vb__monotonic_precision(void);
 
 /* Machine facts used by several reports (machine.c). */
 const char *vb__cpu_governor(char *buf, size_t size);
+
+/* Hardware counters of the counting round (hwcounters.c): instructions, cycles, branch
+   misses, cache misses; -1 for an event that is not available. */
+void vb__hw_begin(void);
+void vb__hw_end(double counts[VB__HW_EVENTS]);
 
 /* Whether the process runs under valgrind (instructions.c). */
 bool vb__under_valgrind(void);

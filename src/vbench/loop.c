@@ -35,6 +35,9 @@ bool vb__loop_edge(vb_state *st)
         if (r->heap_round) {
             vb_heap_begin();
         }
+        if (r->hw_round) {
+            vb__hw_begin();
+        }
         if (r->callgrind) {
             vb__callgrind_toggle();
         }
@@ -46,6 +49,9 @@ bool vb__loop_edge(vb_state *st)
         uint64_t end = now(r);
         if (r->callgrind) {
             vb__callgrind_toggle();
+        }
+        if (r->hw_round) {
+            vb__hw_end(r->hw);
         }
         if (r->heap_round) {
             r->heap = vb_heap_end();

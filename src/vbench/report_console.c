@@ -8,9 +8,9 @@
 
 enum { NCOLS = 14, CELL = 160 };
 
-static const char *const headers[NCOLS] = {"Name",       "Min",      "Max",      "Mean", "StdDev",
-                                           "Median",     "IQR",      "Outliers", "OPS",  "Rounds",
-                                           "Iterations", "Peak RSS", "Heap peak", "Instr/iter"};
+static const char *const headers[NCOLS] = {
+    "Name",     "Min", "Max",    "Mean",       "StdDev",   "Median",    "IQR",
+    "Outliers", "OPS", "Rounds", "Iterations", "Peak RSS", "Heap peak", "Instr/iter"};
 
 static void format_bytes(int64_t b, char *buf, size_t size)
 {

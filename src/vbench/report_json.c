@@ -73,6 +73,15 @@ static json_t *extra_info(const vb_result *r)
     if (r->instructions >= 0) {
         json_object_set_new(e, "instructions_per_iter", json_real(r->instructions));
     }
+    if (r->cycles >= 0) {
+        json_object_set_new(e, "cycles_per_iter", json_real(r->cycles));
+    }
+    if (r->branch_misses >= 0) {
+        json_object_set_new(e, "branch_misses_per_iter", json_real(r->branch_misses));
+    }
+    if (r->cache_misses >= 0) {
+        json_object_set_new(e, "cache_misses_per_iter", json_real(r->cache_misses));
+    }
     if (r->items_per_iter > 0 && mean > 0) {
         json_object_set_new(e, "items_per_second", json_real(r->items_per_iter / mean));
     }

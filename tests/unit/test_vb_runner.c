@@ -370,6 +370,12 @@ static void counters_come_back_from_the_child(void **state)
     assert_float_equal(r.counters[0].value, 5, 0);
     assert_true(r.ndata >= 5);
     assert_true(r.stats.min > 0);
+    /* Hardware counters: counted when the CPU offers them, "n/a" (-1) otherwise (a VM). */
+    if (vb_hw_available()) {
+        assert_true(r.instructions > 0);
+    } else {
+        assert_true(r.instructions == -1 && r.cycles == -1 && r.cache_misses == -1);
+    }
     vb_result_clear(&r);
 }
 
