@@ -69,7 +69,7 @@ void vb__fail(vb_state *st, const char *fmt, ...) VB__PRINTF(2, 3);
 /* The timer precision of the monotonic clock, measured once per process (calibrate.c). */
 double vb__monotonic_precision(void);
 
-/* Machine facts used by several reports (machine.c). */
+/* Machine facts used by several reports (vb_machine.c). */
 const char *vb__cpu_governor(char *buf, size_t size);
 
 /* Hardware counters of the counting round (hwcounters.c): instructions, cycles, branch
