@@ -36,7 +36,7 @@ static const char usage[] =
     "  --min-rounds N         at least N rounds (default 5)\n"
     "  --warmup, --no-warmup  warm up before measuring (default on)\n"
     "  --timeout S            kill a benchmark after S seconds (default 300)\n"
-    "  --no-fork              run in this process (debugging; RSS is the suite's)\n"
+    "  --no-fork              run in this process (debugging: no timeout, RSS is the suite's)\n"
     "  --no-memory            skip the heap-counting round\n"
     "  --profile cpu|heap DIR one profile per benchmark under valgrind (callgrind / DHAT)\n"
     "Output:\n"
@@ -59,7 +59,8 @@ static const char usage[] =
     "  --compare[=N|FILE]     compare with the latest saved run (or run N, or FILE)\n"
     "  --compare-fail M:P%%    exit 1 when metric M (min, max, mean, median, stddev,\n"
     "                         peak_rss, heap_peak) grows more than P%% significantly\n"
-    "Exit status: 0 passed, 1 a check or limit failed, 2 usage error, 3 crash or timeout.\n";
+    "Exit status: 0 passed, 1 a check, limit or regression failed, 2 usage error,\n"
+    "3 a crash or timeout (or the harness failed).\n";
 
 /* The value of an option given as "--opt value" or "--opt=value"; NULL when absent. */
 static const char *value_of(int argc, char **argv, int *i, const char *name, bool *bad)
