@@ -192,8 +192,11 @@ vb_status vb_run_bench_inprocess(const vb_bench *bench, const vb_config *cfg, co
     const vb_options *o = &bench->opts;
     if (o->setup && o->setup(&rn.st) != 0) {
         vb__fail(&rn.st, "setup of %s failed", bench->fullname);
-    } else if (!rn.run.failed) {
-        if (cfg->callgrind_iterations > 0) {
+    } else {
+        if (rn.run.failed) {
+            /* A vb_check of the setup failed: nothing to measure, but the teardown still
+               frees what the setup made. */
+        } else if (cfg->callgrind_iterations > 0) {
             rn.run.callgrind = true;
             if (run_round(&rn, (uint64_t)cfg->callgrind_iterations) >= 0) {
                 out->iterations = (uint64_t)cfg->callgrind_iterations;

@@ -66,7 +66,7 @@ static int setup(void **state)
     f->r[1].heap_allocs = f->r[1].heap_bytes = -1;
     f->r[2].outcome = VB_OUTCOME_CRASHED;
     f->r[2].signal = 11;
-    strcpy(f->r[2].msg, "killed by signal 11");
+    strcpy(f->r[2].msg, "killed by signal 11 | core");
     strcpy(f->dir, "/tmp/vbreportXXXXXX");
     assert_non_null(mkdtemp(f->dir));
     *state = f;
@@ -253,7 +253,7 @@ static void csv_and_markdown(void **state)
     const char *md = slurp(f->path);
     assert_non_null(strstr(md, "### calculator"));
     assert_non_null(strstr(md, "| `daily[365]` | 1.0000 us | 2.5000 us | 2.5000 us |"));
-    assert_non_null(strstr(md, "crashed: killed by signal 11"));
+    assert_non_null(strstr(md, "crashed: killed by signal 11 \\| core |"));
 }
 
 static void unwritable_path_is_an_error(void **state)

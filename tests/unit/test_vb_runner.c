@@ -205,6 +205,28 @@ static void failed_setup_and_missing_loop(void **state)
     vb_result_clear(&r);
 }
 
+static int setup_with_failed_check(vb_state *st)
+{
+    make_context(st);
+    vb_check(st, false, "the dataset is empty");
+    return 0;
+}
+
+static void teardown_runs_after_a_failed_check_in_setup(void **state)
+{
+    (void)state;
+    teardowns = body_iterations = 0;
+    const vb_options o = {.setup = setup_with_failed_check, .teardown = free_context};
+    const vb_config cfg = quick(false);
+    vb_result r;
+    assert_int_equal(vb_run_bench(add("setup_check", uses_context, &o), &cfg, &r, NULL), VB_OK);
+    assert_int_equal(r.outcome, VB_OUTCOME_FAILED);
+    assert_non_null(strstr(r.msg, "the dataset is empty"));
+    assert_int_equal(body_iterations, 0);
+    assert_int_equal(teardowns, 1);
+    vb_result_clear(&r);
+}
+
 static void smoke_runs_each_body_once(void **state)
 {
     (void)state;
@@ -419,6 +441,7 @@ int main(void)
         cmocka_unit_test_setup(failed_check_fails_the_benchmark, reset),
         cmocka_unit_test_setup(fixtures_and_pedantic_rounds, reset),
         cmocka_unit_test_setup(failed_setup_and_missing_loop, reset),
+        cmocka_unit_test_setup(teardown_runs_after_a_failed_check_in_setup, reset),
         cmocka_unit_test_setup(smoke_runs_each_body_once, reset),
         cmocka_unit_test_setup(limits_fail_the_benchmark, reset),
         cmocka_unit_test_setup(limits_scale_with_the_parameter, reset),
