@@ -37,8 +37,8 @@ void vb_registry_clear(void);
 const char *vb_registry_error(void);
 
 /**
- * Whether `fullname` matches the -k expression `pattern`: a glob (fnmatch, when it holds
- * *, ? or [) or a substring; "not PATTERN" negates; "A or B" / "A and B" combine.
+ * Whether `fullname` matches the -k expression `pattern`: each term as a glob (fnmatch,
+ * when it holds *, ? or [) or as a substring, so "daily[365]" matches itself; "not PATTERN" negates; "A or B" / "A and B" combine.
  * NULL or "" matches everything.
  */
 bool vb_filter_name(const char *pattern, const char *fullname);
