@@ -69,6 +69,23 @@ bool vb__loop_edge(vb_state *st)
     return false;
 }
 
+uint64_t vb__loop_begin(vb_state *st)
+{
+    if (!vb__loop_edge(st)) {
+        return 0;
+    }
+    /* The clock runs: hand the whole count to the caller's local variable. */
+    const uint64_t n = st->vb__left + 1;
+    st->vb__left = 0;
+    return n;
+}
+
+bool vb__loop_end(vb_state *st)
+{
+    st->vb__left = 0;
+    return vb__loop_edge(st);
+}
+
 void vb_pause(vb_state *st)
 {
     struct vb__run *r = st->vb__run;

@@ -140,6 +140,15 @@ static void uses_context(vb_state *st)
     }
 }
 
+static void uses_vb_for(vb_state *st)
+{
+    vb_for(st)
+    {
+        body_iterations++;
+        vb_clobber();
+    }
+}
+
 static void count_round_setup(vb_state *st)
 {
     (void)st;
@@ -178,6 +187,28 @@ static void fixtures_and_pedantic_rounds(void **state)
     assert_int_equal(body_iterations, 27);
     assert_int_equal(teardowns, 1);
     assert_int_equal(seen_param, 365);
+    vb_result_clear(&r);
+}
+
+static void vb_for_runs_the_same_iterations(void **state)
+{
+    (void)state;
+    body_iterations = 0;
+    const vb_options o = {.pedantic = 1, .rounds = 7, .iterations = 3, .warmup_rounds = 2};
+    vb_config cfg = quick(false);
+    cfg.memory = false;
+    vb_result r;
+    assert_int_equal(vb_run_bench(add("for", uses_vb_for, &o), &cfg, &r, NULL), VB_OK);
+    assert_int_equal(r.outcome, VB_OUTCOME_PASSED);
+    assert_int_equal(r.ndata, 7);
+    assert_int_equal(body_iterations, 27);
+    assert_true(r.stats.min > 0);
+    vb_result_clear(&r);
+    /* Calibrated: passes, and is timed. */
+    cfg = quick(true);
+    assert_int_equal(vb_run_bench(add("for2", uses_vb_for, NULL), &cfg, &r, NULL), VB_OK);
+    assert_int_equal(r.outcome, VB_OUTCOME_PASSED);
+    assert_true(r.iterations >= 1 && r.ndata >= 5);
     vb_result_clear(&r);
 }
 
@@ -440,6 +471,7 @@ int main(void)
         cmocka_unit_test_setup(hang_is_killed_at_the_timeout, reset),
         cmocka_unit_test_setup(failed_check_fails_the_benchmark, reset),
         cmocka_unit_test_setup(fixtures_and_pedantic_rounds, reset),
+        cmocka_unit_test_setup(vb_for_runs_the_same_iterations, reset),
         cmocka_unit_test_setup(failed_setup_and_missing_loop, reset),
         cmocka_unit_test_setup(teardown_runs_after_a_failed_check_in_setup, reset),
         cmocka_unit_test_setup(smoke_runs_each_body_once, reset),
