@@ -6,6 +6,7 @@
 #include "vbench/bench.h"
 #include "vbench/calibrate.h"
 #include "vbench/error.h"
+#include "vbench/gate.h"
 #include "vbench/memory.h"
 #include "vbench/report.h"
 #include "vbench/runner.h"
