@@ -9,6 +9,7 @@
 #include "vbench/gate.h"
 #include "vbench/memory.h"
 #include "vbench/report.h"
+#include "vbench/report_files.h"
 #include "vbench/runner.h"
 #include "vbench/stats.h"
 

@@ -6,11 +6,12 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "vbench/report_files.h"
 
 typedef struct cli {
     vb_config cfg;
     bool list, quiet, verbose, help;
-    const char *json, *gbench, *csv, *markdown;
+    const char *json, *gbench, *csv, *markdown, *svg, *html;
     const char *profile_kind, *profile_dir;
     const char *exact; /* --vb-exact: one benchmark by its full name (valgrind re-runs) */
     vb__gate_cli gate;
@@ -44,6 +45,8 @@ static const char usage[] =
     "  --json FILE            pytest-benchmark JSON\n"
     "  --gbench-json FILE     Google Benchmark JSON\n"
     "  --csv FILE, --markdown FILE\n"
+    "  --svg FILE             box plots of every group (pytest-benchmark's histogram)\n"
+    "  --html FILE            one self-contained page: table, gate, plots, machine\n"
     "  --quiet, --verbose, --help\n"
     "Regression gate:\n"
     "  --gate                 judge each benchmark against the baseline (exit 1 on regression)\n"
@@ -179,6 +182,10 @@ static bool parse(int argc, char **argv, cli *c)
             c->csv = v;
         } else if ((v = value_of(argc, argv, &i, "--markdown", &bad))) {
             c->markdown = v;
+        } else if ((v = value_of(argc, argv, &i, "--svg", &bad))) {
+            c->svg = v;
+        } else if ((v = value_of(argc, argv, &i, "--html", &bad))) {
+            c->html = v;
         } else if ((v = value_of(argc, argv, &i, "--profile", &bad))) {
             c->profile_kind = v;
             if (i + 1 >= argc) {
@@ -312,6 +319,44 @@ static int exit_code(const vb_result *results, size_t n)
     return code;
 }
 
+/* The SVG and HTML reports are made from the pytest-schema JSON: --json's file, or a
+   temporary one when --json was not asked for. */
+static int visual_files(const cli *c, const vb_suite *suite)
+{
+    char tmp[] = "/tmp/vbench-results-XXXXXX";
+    const char *json = c->json;
+    vb_error e;
+    if (!json) {
+        const int fd = mkstemp(tmp);
+        if (fd < 0 || close(fd) != 0 || vb_report_json_write(suite, tmp, &e) != VB_OK) {
+            fprintf(stderr, "vbench: cannot write a temporary results file for --svg/--html\n");
+            unlink(tmp);
+            return 3;
+        }
+        json = tmp;
+    }
+    int code = 0;
+    const struct {
+        const char *path;
+        vb_status (*write)(const char *, const char *, vb_error *);
+    } files[] = {{c->svg, vb_report_svg}, {c->html, vb_report_html}};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        if (!files[i].path) {
+            continue;
+        }
+        if (files[i].write(json, files[i].path, &e) != VB_OK) {
+            fprintf(stderr, "vbench: %s\n", e.msg);
+            code = 3;
+        } else if (!c->quiet) {
+            fprintf(stdout, "wrote %s\n", files[i].path);
+        }
+    }
+    if (!c->json) {
+        unlink(tmp);
+    }
+    return code;
+}
+
 static int write_files(const cli *c, const vb_suite *suite)
 {
     struct {
@@ -330,6 +375,9 @@ static int write_files(const cli *c, const vb_suite *suite)
         } else if (files[i].path && !c->quiet) {
             fprintf(stdout, "wrote %s\n", files[i].path);
         }
+    }
+    if (c->svg || c->html) {
+        code = visual_files(c, suite) > code ? 3 : code;
     }
     return code;
 }
