@@ -140,6 +140,18 @@ static inline bool vb_loop(vb_state *st)
     return vb__loop_edge(st);
 }
 
+uint64_t vb__loop_begin(vb_state *st);
+bool vb__loop_end(vb_state *st);
+
+/**
+ * The timed loop for the smallest bodies: `vb_for(st) { work }` runs the same iterations as
+ * `while (vb_loop(st))` with the count in a local variable, which a compiler barrier in the
+ * body (vb_do_not_optimize, vb_clobber) does not force to memory: about one cycle less per
+ * iteration. A failed vb_check() ends the round at its end rather than at once.
+ */
+#define vb_for(st)                                                                                 \
+    for (uint64_t vb__n = vb__loop_begin(st); vb__n != 0 ? (vb__n--, true) : vb__loop_end(st);)
+
 /** Stops the clock inside the loop (e.g. to rebuild input); vb_resume() restarts it. */
 void vb_pause(vb_state *st);
 /** Restarts the clock stopped by vb_pause(). */

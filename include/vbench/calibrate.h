@@ -57,9 +57,11 @@ typedef double (*vb_round_fn)(void *ctx, uint64_t loops);
  * until a round reaches the target; rounds = max(ceil(max_time / round_time), min_rounds).
  * With warm-up, each calibration step repeats its round (keeping the fastest) until
  * warmup_iterations iterations or max_time seconds of rounds, and warmup_rounds =
- * min(rounds, max(1, warmup_iterations / iterations)). Time is what `run` returns, so a fake
- * runner makes it deterministic. Returns VB_ERR_INVALID for bad parameters, VB_ERR_ABORTED
- * never; VB_ERR_INTERNAL when `run` reports an abort.
+ * min(rounds, max(1, warmup_iterations / iterations), ceil(max_time / round_time)) (the last
+ * bound is vbench's: it keeps the warm-up of a slow benchmark within max_time). Time is what `run`
+ * returns, so a fake runner makes it deterministic. Returns VB_ERR_INVALID for bad parameters or
+ * when rounds never reach the target (an empty body on a coarse clock), VB_ERR_INTERNAL when `run`
+ * returns a negative duration (the body failed).
  */
 vb_status vb_calibrate(const vb_calib_params *params, vb_round_fn run, void *ctx,
                        vb_calib_result *out, vb_error *err);

@@ -37,8 +37,8 @@ void vb_registry_clear(void);
 const char *vb_registry_error(void);
 
 /**
- * Whether `fullname` matches the -k expression `pattern`: a glob (fnmatch, when it holds
- * *, ? or [) or a substring; "not PATTERN" negates; "A or B" / "A and B" combine.
+ * Whether `fullname` matches the -k expression `pattern`: each term as a glob (fnmatch,
+ * when it holds *, ? or [) or as a substring, so "daily[365]" matches itself; "not PATTERN" negates; "A or B" / "A and B" combine.
  * NULL or "" matches everything.
  */
 bool vb_filter_name(const char *pattern, const char *fullname);
@@ -124,6 +124,12 @@ typedef struct vb_result {
     double heap_bytes;   /**< bytes allocated per iteration during the memory round */
     int64_t heap_peak;   /**< peak live heap bytes above the start of the memory round */
     double instructions; /**< instructions per iteration (callgrind), -1 when not measured */
+    double cycles, branch_misses, cache_misses; /**< per iteration (hardware), -1: n/a */
+    double exponent;     /**< fitted scaling exponent over the family's sizes, 0 when none */
+    char complexity[16]; /**< best curve over the family's sizes, "" when none */
+    bool gated;          /**< compared with a baseline: the three fields below are set */
+    double gate_ratio, gate_p;
+    char gate_metric[16];
 } vb_result;
 
 /** Frees what `r` owns (the data) and zeroes it; accepts NULL. */

@@ -6,8 +6,10 @@
 #include "vbench/bench.h"
 #include "vbench/calibrate.h"
 #include "vbench/error.h"
+#include "vbench/gate.h"
 #include "vbench/memory.h"
 #include "vbench/report.h"
+#include "vbench/report_files.h"
 #include "vbench/runner.h"
 #include "vbench/stats.h"
 

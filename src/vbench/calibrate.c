@@ -126,6 +126,10 @@ vb_status vb_calibrate(const vb_calib_params *p, vb_round_fn run, void *ctx, vb_
     if (p->warmup && p->warmup_iterations > 0) {
         uint64_t w = (uint64_t)p->warmup_iterations / loops;
         w = w < 1 ? 1 : w;
+        /* Also at most max_time of warm-up: pytest-benchmark's rule alone doubles the time of
+           a slow benchmark (one iteration per round: warmup_iterations rounds). */
+        const double by_time = duration > 0 ? ceil(p->max_time / duration) : (double)w;
+        w = by_time < (double)w ? (uint64_t)(by_time < 1 ? 1 : by_time) : w;
         out->warmup_rounds = w < out->rounds ? w : out->rounds;
     }
     return VB_OK;

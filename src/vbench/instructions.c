@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -142,6 +143,10 @@ vb_status vb_profile_bench(const vb_bench *bench, vb_profile_kind kind, const ch
 {
     char name[256], opt[1200];
     safe_name(bench->fullname, name, sizeof name);
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        return vb__error(err, VB_ERR_IO, "%s: cannot create the directory: %s", dir,
+                         strerror(errno));
+    }
     if (kind == VB_PROFILE_CPU) {
         snprintf(path, path_size, "%s/%s.callgrind.out", dir, name);
         snprintf(opt, sizeof opt, "--callgrind-out-file=%s", path);

@@ -16,6 +16,8 @@
 #define VB__PRINTF(f, a)
 #endif
 
+#define VB__HW_EVENTS 4
+
 /* Allocation: every allocation of the library goes through these (vb_alloc.c). */
 void *vb__malloc(size_t size);
 void *vb__calloc(size_t count, size_t size);
@@ -45,6 +47,8 @@ struct vb__run {
     bool heap_round;     /* count the heap around this round's loop */
     bool heap_done;
     vb_heap_counts heap;
+    bool hw_round; /* read the hardware counters around this round's loop */
+    double hw[VB__HW_EVENTS];
     bool callgrind; /* toggle callgrind's collection around the loop */
     bool smoke;
     bool has_param;
@@ -65,11 +69,37 @@ void vb__fail(vb_state *st, const char *fmt, ...) VB__PRINTF(2, 3);
 /* The timer precision of the monotonic clock, measured once per process (calibrate.c). */
 double vb__monotonic_precision(void);
 
-/* Machine facts used by several reports (machine.c). */
+/* Machine facts used by several reports (vb_machine.c). */
 const char *vb__cpu_governor(char *buf, size_t size);
+
+/* Hardware counters of the counting round (hwcounters.c): instructions, cycles, branch
+   misses, cache misses; -1 for an event that is not available. */
+void vb__hw_begin(void);
+void vb__hw_end(double counts[VB__HW_EVENTS]);
 
 /* Whether the process runs under valgrind (instructions.c). */
 bool vb__under_valgrind(void);
 void vb__callgrind_toggle(void);
+
+/* The suite-level steps of vb_main after the runs (suite_gate.c). */
+typedef enum vb__env_mode { VB__ENV_KERNEL = 0, VB__ENV_MEDIAN, VB__ENV_NONE } vb__env_mode;
+typedef struct vb__gate_cli {
+    bool gate;             /* --gate: judge against the baseline */
+    bool update;           /* --update-baseline */
+    const char *baseline;  /* --baseline FILE */
+    vb__env_mode env_mode; /* --env-factor */
+    vb_gate_opts opts;
+} vb__gate_cli;
+
+/* Instruction counts of the passed results under callgrind (when the gate wants them). */
+/* Returns false when valgrind is missing: the gate then falls back to time. */
+bool vb__count_all(FILE *out, const vb__gate_cli *g, vb_result *results, size_t n);
+/* Complexity of each family of sized benchmarks; fails those beyond their max_exponent. */
+void vb__complexity_all(FILE *out, vb_result *results, size_t n, bool quiet);
+/* The gate against the baseline; returns 0, or 3 when the baseline cannot be read. */
+int vb__gate_all(FILE *out, const vb__gate_cli *g, vb_machine *m, vb_result *results, size_t n,
+                 bool quiet);
+/* --update-baseline; returns 0 or 3. */
+int vb__update_baseline(FILE *out, const vb__gate_cli *g, const vb_suite *suite, bool quiet);
 
 #endif

@@ -137,6 +137,7 @@ static vb_status harness_error(const vb_bench *bench, vb_result *out, vb_error *
     out->outcome = VB_OUTCOME_ERROR;
     out->peak_rss = out->rss_growth = out->heap_peak = -1;
     out->heap_allocs = out->heap_bytes = out->instructions = -1;
+    out->cycles = out->branch_misses = out->cache_misses = -1;
     snprintf(out->msg, sizeof out->msg, "%s: %s", what, strerror(errno));
     return vb__error(err, VB_ERR_IO, "%s: %s", bench->fullname, out->msg);
 }
@@ -212,6 +213,7 @@ vb_status vb_run_bench(const vb_bench *bench, const vb_config *cfg, vb_result *o
         out->bench = bench;
         out->peak_rss = out->rss_growth = out->heap_peak = -1;
         out->heap_allocs = out->heap_bytes = out->instructions = -1;
+        out->cycles = out->branch_misses = out->cache_misses = -1;
         out->wall_time = seconds_now() - start;
     }
     return s;

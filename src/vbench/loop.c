@@ -35,6 +35,9 @@ bool vb__loop_edge(vb_state *st)
         if (r->heap_round) {
             vb_heap_begin();
         }
+        if (r->hw_round) {
+            vb__hw_begin();
+        }
         if (r->callgrind) {
             vb__callgrind_toggle();
         }
@@ -46,6 +49,9 @@ bool vb__loop_edge(vb_state *st)
         uint64_t end = now(r);
         if (r->callgrind) {
             vb__callgrind_toggle();
+        }
+        if (r->hw_round) {
+            vb__hw_end(r->hw);
         }
         if (r->heap_round) {
             r->heap = vb_heap_end();
@@ -61,6 +67,23 @@ bool vb__loop_edge(vb_state *st)
         return false;
     }
     return false;
+}
+
+uint64_t vb__loop_begin(vb_state *st)
+{
+    if (!vb__loop_edge(st)) {
+        return 0;
+    }
+    /* The clock runs: hand the whole count to the caller's local variable. */
+    const uint64_t n = st->vb__left + 1;
+    st->vb__left = 0;
+    return n;
+}
+
+bool vb__loop_end(vb_state *st)
+{
+    st->vb__left = 0;
+    return vb__loop_edge(st);
 }
 
 void vb_pause(vb_state *st)

@@ -6,11 +6,11 @@
 
 #include "internal.h"
 
-enum { NCOLS = 13, CELL = 160 };
+enum { NCOLS = 14, CELL = 160 };
 
-static const char *const headers[NCOLS] = {"Name",       "Min",      "Max",      "Mean", "StdDev",
-                                           "Median",     "IQR",      "Outliers", "OPS",  "Rounds",
-                                           "Iterations", "Peak RSS", "Heap peak"};
+static const char *const headers[NCOLS] = {
+    "Name",     "Min", "Max",    "Mean",       "StdDev",   "Median",    "IQR",
+    "Outliers", "OPS", "Rounds", "Iterations", "Peak RSS", "Heap peak", "Instr/iter"};
 
 static void format_bytes(int64_t b, char *buf, size_t size)
 {
@@ -85,11 +85,12 @@ static double column_value(const vb_result *r, int col)
     }
 }
 
-static void print_group(FILE *out, const vb_result *rs, size_t n, const vb_console_opts *opts)
+static void print_group(FILE *out, const vb_result *const *rs, size_t n,
+                        const vb_console_opts *opts)
 {
     double smallest = INFINITY;
     for (size_t i = 0; i < n; i++) {
-        smallest = fmin(smallest, rs[i].stats.min);
+        smallest = fmin(smallest, rs[i]->stats.min);
     }
     double scale;
     const char *unit;
@@ -105,8 +106,12 @@ static void print_group(FILE *out, const vb_result *rs, size_t n, const vb_conso
         width[c] = strlen(headers[c]);
     }
     const size_t rows = n;
+    int ncols = NCOLS - 1;
     for (size_t i = 0; i < rows; i++) {
-        const vb_result *r = &rs[i];
+        ncols = rs[i]->instructions >= 0 ? NCOLS : ncols;
+    }
+    for (size_t i = 0; i < rows; i++) {
+        const vb_result *r = rs[i];
         const vb_stats *s = &r->stats;
         snprintf(cells[i][0], CELL, "%s", r->bench->name);
         const double t[6] = {s->min, s->max, s->mean, s->stddev, s->median, s->iqr};
@@ -120,6 +125,11 @@ static void print_group(FILE *out, const vb_result *rs, size_t n, const vb_conso
         snprintf(cells[i][10], CELL, "%llu", (unsigned long long)r->iterations);
         format_bytes(r->peak_rss, cells[i][11], CELL);
         format_bytes(r->heap_peak, cells[i][12], CELL);
+        if (r->instructions >= 0) {
+            snprintf(cells[i][13], CELL, "%.0f", r->instructions);
+        } else {
+            snprintf(cells[i][13], CELL, "n/a");
+        }
         for (int c = 0; c < NCOLS; c++) {
             const size_t w = strlen(cells[i][c]);
             width[c] = w > width[c] ? w : width[c];
@@ -127,9 +137,9 @@ static void print_group(FILE *out, const vb_result *rs, size_t n, const vb_conso
     }
     char title[128];
     snprintf(title, sizeof title, "benchmark '%s': %zu tests",
-             rs[0].bench->opts.group ? rs[0].bench->opts.group : "(ungrouped)", n);
+             rs[0]->bench->opts.group ? rs[0]->bench->opts.group : "(ungrouped)", n);
     size_t total = 0;
-    for (int c = 0; c < NCOLS; c++) {
+    for (int c = 0; c < ncols; c++) {
         total += width[c] + 2;
     }
     fprintf(out, "\n---- %s (times in %s) ", title, unit);
@@ -137,18 +147,18 @@ static void print_group(FILE *out, const vb_result *rs, size_t n, const vb_conso
         fputc('-', out);
     }
     fputc('\n', out);
-    for (int c = 0; c < NCOLS; c++) {
+    for (int c = 0; c < ncols; c++) {
         fprintf(out, c == 0 ? "%-*s  " : "%*s  ", (int)width[c], headers[c]);
     }
     fputc('\n', out);
     for (size_t i = 0; i < rows; i++) {
-        for (int c = 0; c < NCOLS; c++) {
+        for (int c = 0; c < ncols; c++) {
             const char *color = "";
-            const double v = column_value(&rs[i], c);
+            const double v = column_value(rs[i], c);
             if (opts && opts->color && rows > 1 && !isnan(v) && v >= 0) {
                 double best = v, worst = v;
                 for (size_t j = 0; j < rows; j++) {
-                    const double w = column_value(&rs[j], c);
+                    const double w = column_value(rs[j], c);
                     if (w < 0) {
                         continue;
                     }
@@ -166,12 +176,12 @@ static void print_group(FILE *out, const vb_result *rs, size_t n, const vb_conso
         if (opts && opts->verbose) {
             char lo[32], hi[32];
             fprintf(out, "    median 95%% CI [%s, %s], precision %.0f ns, wall %.3f s",
-                    vb_format_time(rs[i].stats.ci_low, lo, sizeof lo),
-                    vb_format_time(rs[i].stats.ci_high, hi, sizeof hi), rs[i].precision * 1e9,
-                    rs[i].wall_time);
-            if (rs[i].heap_allocs >= 0) {
-                fprintf(out, ", heap %.1f allocs %.0f B per iteration", rs[i].heap_allocs,
-                        rs[i].heap_bytes);
+                    vb_format_time(rs[i]->stats.ci_low, lo, sizeof lo),
+                    vb_format_time(rs[i]->stats.ci_high, hi, sizeof hi), rs[i]->precision * 1e9,
+                    rs[i]->wall_time);
+            if (rs[i]->heap_allocs >= 0) {
+                fprintf(out, ", heap %.1f allocs %.0f B per iteration", rs[i]->heap_allocs,
+                        rs[i]->heap_bytes);
             }
             fputc('\n', out);
         }
@@ -181,25 +191,28 @@ static void print_group(FILE *out, const vb_result *rs, size_t n, const vb_conso
 
 void vb_report_console(FILE *out, const vb_suite *suite, const vb_console_opts *opts)
 {
-    /* Results are sorted by group: print each run of measured results as one table. */
-    size_t i = 0;
-    while (i < suite->count) {
+    /* One table per group, of the results with statistics, in report order. */
+    const vb_result **rows = vb__calloc(suite->count ? suite->count : 1, sizeof *rows);
+    bool *done = vb__calloc(suite->count ? suite->count : 1, sizeof *done);
+    for (size_t i = 0; rows && done && i < suite->count; i++) {
         const vb_result *first = &suite->results[i];
-        if (first->ndata == 0 || !first->bench) {
-            i++;
+        if (done[i] || first->ndata == 0 || !first->bench) {
             continue;
         }
         const char *g = first->bench->opts.group ? first->bench->opts.group : "";
-        size_t j = i + 1;
-        while (
-            j < suite->count && suite->results[j].ndata > 0 && suite->results[j].bench &&
-            strcmp(suite->results[j].bench->opts.group ? suite->results[j].bench->opts.group : "",
-                   g) == 0) {
-            j++;
+        size_t n = 0;
+        for (size_t j = i; j < suite->count; j++) {
+            const vb_result *r = &suite->results[j];
+            if (!done[j] && r->ndata > 0 && r->bench &&
+                strcmp(r->bench->opts.group ? r->bench->opts.group : "", g) == 0) {
+                rows[n++] = r;
+                done[j] = true;
+            }
         }
-        print_group(out, first, j - i, opts);
-        i = j;
+        print_group(out, rows, n, opts);
     }
+    vb__free(rows);
+    vb__free(done);
     bool header = false;
     for (size_t k = 0; k < suite->count; k++) {
         const vb_result *r = &suite->results[k];

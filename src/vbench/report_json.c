@@ -73,11 +73,29 @@ static json_t *extra_info(const vb_result *r)
     if (r->instructions >= 0) {
         json_object_set_new(e, "instructions_per_iter", json_real(r->instructions));
     }
+    if (r->cycles >= 0) {
+        json_object_set_new(e, "cycles_per_iter", json_real(r->cycles));
+    }
+    if (r->branch_misses >= 0) {
+        json_object_set_new(e, "branch_misses_per_iter", json_real(r->branch_misses));
+    }
+    if (r->cache_misses >= 0) {
+        json_object_set_new(e, "cache_misses_per_iter", json_real(r->cache_misses));
+    }
     if (r->items_per_iter > 0 && mean > 0) {
         json_object_set_new(e, "items_per_second", json_real(r->items_per_iter / mean));
     }
     if (r->bytes_per_iter > 0 && mean > 0) {
         json_object_set_new(e, "bytes_per_second", json_real(r->bytes_per_iter / mean));
+    }
+    if (r->complexity[0]) {
+        json_object_set_new(e, "complexity", json_string(r->complexity));
+        json_object_set_new(e, "complexity_exponent", json_real(r->exponent));
+    }
+    if (r->gated) {
+        json_object_set_new(e, "gate",
+                            json_pack("{s:s, s:f, s:f}", "metric", r->gate_metric, "ratio",
+                                      r->gate_ratio, "p", r->gate_p));
     }
     for (size_t i = 0; i < r->ncounters; i++) {
         json_object_set_new(e, r->counters[i].name, json_real(r->counters[i].value));

@@ -5,6 +5,18 @@
 
 #include "internal.h"
 
+/* Text inside a table cell: a '|' would end the cell, a line break the row. */
+static void cell_text(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|') {
+            fputs("\\|", f);
+        } else {
+            fputc(*s == '\n' ? ' ' : *s, f);
+        }
+    }
+}
+
 static void bytes_cell(FILE *f, int64_t b)
 {
     if (b < 0) {
@@ -50,7 +62,9 @@ vb_status vb_report_markdown_write(const vb_suite *suite, const char *path, vb_e
         }
         bytes_cell(f, r->peak_rss);
         bytes_cell(f, r->heap_peak);
-        fprintf(f, " %s%s%s |\n", vb_outcome_name(r->outcome), r->msg[0] ? ": " : "", r->msg);
+        fprintf(f, " %s%s", vb_outcome_name(r->outcome), r->msg[0] ? ": " : "");
+        cell_text(f, r->msg);
+        fputs(" |\n", f);
     }
     const bool bad = ferror(f) != 0;
     if (fclose(f) != 0 || bad) {

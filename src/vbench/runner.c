@@ -132,18 +132,29 @@ static vb_status measure(runner *rn, const vb_config *cfg, vb_result *out, vb_er
     return vb_stats_compute(out->data, out->ndata, &out->stats, err);
 }
 
+/* The counting round after the measurement: heap counts and hardware counters, so that
+   neither touches the timed rounds. */
 static void measure_heap(runner *rn, vb_result *out)
 {
-    if (!vb_heap_available() || out->iterations == 0) {
+    const bool heap = vb_heap_available(), hw = vb_hw_available();
+    if ((!heap && !hw) || out->iterations == 0) {
         return;
     }
-    rn->run.heap_round = true;
+    rn->run.heap_round = heap;
+    rn->run.hw_round = hw;
     const double d = run_round(rn, out->iterations);
-    rn->run.heap_round = false;
+    rn->run.heap_round = rn->run.hw_round = false;
+    const double n = (double)out->iterations;
+    if (d >= 0 && hw) {
+        double *const fields[VB__HW_EVENTS] = {&out->instructions, &out->cycles,
+                                               &out->branch_misses, &out->cache_misses};
+        for (int i = 0; i < VB__HW_EVENTS; i++) {
+            *fields[i] = rn->run.hw[i] >= 0 ? rn->run.hw[i] / n : -1;
+        }
+    }
     if (d < 0 || !rn->run.heap_done) {
         return;
     }
-    const double n = (double)out->iterations;
     out->heap_allocs = (double)rn->run.heap.allocs / n;
     out->heap_bytes = (double)rn->run.heap.bytes / n;
     out->heap_peak = rn->run.heap.peak_live;
@@ -162,7 +173,7 @@ vb_status vb_run_bench_inprocess(const vb_bench *bench, const vb_config *cfg, co
     out->smoke = cfg->smoke || cfg->callgrind_iterations > 0;
     out->peak_rss = out->rss_growth = out->heap_peak = -1;
     out->heap_allocs = out->heap_bytes = -1;
-    out->instructions = -1;
+    out->instructions = out->cycles = out->branch_misses = out->cache_misses = -1;
 
     runner rn;
     memset(&rn, 0, sizeof rn);
@@ -181,8 +192,11 @@ vb_status vb_run_bench_inprocess(const vb_bench *bench, const vb_config *cfg, co
     const vb_options *o = &bench->opts;
     if (o->setup && o->setup(&rn.st) != 0) {
         vb__fail(&rn.st, "setup of %s failed", bench->fullname);
-    } else if (!rn.run.failed) {
-        if (cfg->callgrind_iterations > 0) {
+    } else {
+        if (rn.run.failed) {
+            /* A vb_check of the setup failed: nothing to measure, but the teardown still
+               frees what the setup made. */
+        } else if (cfg->callgrind_iterations > 0) {
             rn.run.callgrind = true;
             if (run_round(&rn, (uint64_t)cfg->callgrind_iterations) >= 0) {
                 out->iterations = (uint64_t)cfg->callgrind_iterations;
@@ -242,7 +256,7 @@ bool vb_check_limits(vb_result *r)
     }
     const vb_options *o = &r->bench->opts;
     const double mib = 1024.0 * 1024.0;
-    char buf[256] = "";
+    char buf[192] = "";
     if (!r->smoke && r->ndata > 0) {
         if (o->max_mean_s > 0 && r->stats.mean > scaled(r->bench, o->max_mean_s)) {
             snprintf(buf, sizeof buf, "mean %.6g s > max_mean_s %.6g s", r->stats.mean,

@@ -157,6 +157,23 @@ static void warmup_repeats_each_step(void **state)
     assert_int_equal(r.warmup_rounds, 100);
 }
 
+static void warmup_of_a_slow_function_is_bounded(void **state)
+{
+    (void)state;
+    /* 0.3 s per call with warm-up: rounds = max(ceil(1 / 0.3), 5) = 5; pytest-benchmark's rule
+       gives min(5, max(1, 100000 / 1)) = 5 warm-up rounds, the time bound ceil(1 / 0.3) = 4. */
+    fake f = {0.3, 0, 0};
+    vb_calib_params p = defaults();
+    p.warmup = 1;
+    vb_calib_result r;
+    assert_int_equal(vb_calibrate(&p, fake_round, &f, &r, NULL), VB_OK);
+    assert_int_equal(r.iterations, 1);
+    assert_int_equal(r.rounds, 5);
+    assert_int_equal(r.warmup_rounds, 4);
+    /* The warm-up inside calibration stops at max_time: 0.3 + 0.3 + 0.3 + 0.3 >= 1. */
+    assert_int_equal(r.calib_rounds, 5);
+}
+
 static void bad_parameters_are_rejected(void **state)
 {
     (void)state;
@@ -225,6 +242,7 @@ int main(void)
         cmocka_unit_test(coarse_timer_sets_the_target),
         cmocka_unit_test(slow_function_gets_min_rounds),
         cmocka_unit_test(warmup_repeats_each_step),
+        cmocka_unit_test(warmup_of_a_slow_function_is_bounded),
         cmocka_unit_test(bad_parameters_are_rejected),
         cmocka_unit_test(runner_uses_the_injected_clock),
     };

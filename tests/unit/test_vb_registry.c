@@ -89,6 +89,8 @@ static void name_filter(void **state)
     assert_false(vb_filter_name("daily and not 365", n));
     assert_true(vb_filter_name("daily and not 1825", n));
     assert_true(vb_filter_name("*daily?365?", n));
+    assert_true(vb_filter_name("daily[365]", n)); /* brackets of a full name, literally */
+    assert_false(vb_filter_name("daily[30]", n));
 }
 
 static void mark_filter(void **state)

@@ -66,7 +66,7 @@ static int setup(void **state)
     f->r[1].heap_allocs = f->r[1].heap_bytes = -1;
     f->r[2].outcome = VB_OUTCOME_CRASHED;
     f->r[2].signal = 11;
-    strcpy(f->r[2].msg, "killed by signal 11");
+    strcpy(f->r[2].msg, "killed by signal 11 | core");
     strcpy(f->dir, "/tmp/vbreportXXXXXX");
     assert_non_null(mkdtemp(f->dir));
     *state = f;
@@ -253,7 +253,7 @@ static void csv_and_markdown(void **state)
     const char *md = slurp(f->path);
     assert_non_null(strstr(md, "### calculator"));
     assert_non_null(strstr(md, "| `daily[365]` | 1.0000 us | 2.5000 us | 2.5000 us |"));
-    assert_non_null(strstr(md, "crashed: killed by signal 11"));
+    assert_non_null(strstr(md, "crashed: killed by signal 11 \\| core |"));
 }
 
 static void unwritable_path_is_an_error(void **state)
@@ -309,6 +309,29 @@ static void sorting_keeps_groups_and_orders_params_by_value(void **state)
     assert_string_equal(r[1].bench->fullname, "g/daily[1825]"); /* mean 1/3 is the smallest */
 }
 
+static void header_warnings(void **state)
+{
+    (void)state;
+    vb_machine m;
+    memset(&m, 0, sizeof m);
+    m.num_cpus = 2;
+    strcpy(m.governor, "powersave");
+    m.optimized = false;
+    m.load_avg[0] = 5.0;
+    char buf[1024];
+    assert_int_equal(vb_machine_warnings(&m, buf, sizeof buf), 3);
+    assert_non_null(strstr(buf, "governor is 'powersave'"));
+    assert_non_null(strstr(buf, "without optimisation"));
+    assert_non_null(strstr(buf, "load average 5.00 on 2 CPUs"));
+    strcpy(m.governor, "performance");
+    m.optimized = true;
+    m.load_avg[0] = 0.5;
+    assert_int_equal(vb_machine_warnings(&m, buf, sizeof buf), 0);
+    assert_string_equal(buf, "");
+    m.governor[0] = '\0'; /* unknown, as in a VM: no warning */
+    assert_int_equal(vb_machine_warnings(&m, buf, sizeof buf), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -318,6 +341,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(unwritable_path_is_an_error, setup, teardown),
         cmocka_unit_test_setup_teardown(console_table, setup, teardown),
         cmocka_unit_test(sorting_keeps_groups_and_orders_params_by_value),
+        cmocka_unit_test(header_warnings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -140,6 +140,15 @@ static void uses_context(vb_state *st)
     }
 }
 
+static void uses_vb_for(vb_state *st)
+{
+    vb_for(st)
+    {
+        body_iterations++;
+        vb_clobber();
+    }
+}
+
 static void count_round_setup(vb_state *st)
 {
     (void)st;
@@ -181,6 +190,28 @@ static void fixtures_and_pedantic_rounds(void **state)
     vb_result_clear(&r);
 }
 
+static void vb_for_runs_the_same_iterations(void **state)
+{
+    (void)state;
+    body_iterations = 0;
+    const vb_options o = {.pedantic = 1, .rounds = 7, .iterations = 3, .warmup_rounds = 2};
+    vb_config cfg = quick(false);
+    cfg.memory = false;
+    vb_result r;
+    assert_int_equal(vb_run_bench(add("for", uses_vb_for, &o), &cfg, &r, NULL), VB_OK);
+    assert_int_equal(r.outcome, VB_OUTCOME_PASSED);
+    assert_int_equal(r.ndata, 7);
+    assert_int_equal(body_iterations, 27);
+    assert_true(r.stats.min > 0);
+    vb_result_clear(&r);
+    /* Calibrated: passes, and is timed. */
+    cfg = quick(true);
+    assert_int_equal(vb_run_bench(add("for2", uses_vb_for, NULL), &cfg, &r, NULL), VB_OK);
+    assert_int_equal(r.outcome, VB_OUTCOME_PASSED);
+    assert_true(r.iterations >= 1 && r.ndata >= 5);
+    vb_result_clear(&r);
+}
+
 static int failing_setup(vb_state *st)
 {
     (void)st;
@@ -202,6 +233,28 @@ static void failed_setup_and_missing_loop(void **state)
     assert_int_equal(vb_run_bench(add("no_loop", count_round_setup, NULL), &cfg, &r, NULL), VB_OK);
     assert_int_equal(r.outcome, VB_OUTCOME_FAILED);
     assert_non_null(strstr(r.msg, "vb_loop"));
+    vb_result_clear(&r);
+}
+
+static int setup_with_failed_check(vb_state *st)
+{
+    make_context(st);
+    vb_check(st, false, "the dataset is empty");
+    return 0;
+}
+
+static void teardown_runs_after_a_failed_check_in_setup(void **state)
+{
+    (void)state;
+    teardowns = body_iterations = 0;
+    const vb_options o = {.setup = setup_with_failed_check, .teardown = free_context};
+    const vb_config cfg = quick(false);
+    vb_result r;
+    assert_int_equal(vb_run_bench(add("setup_check", uses_context, &o), &cfg, &r, NULL), VB_OK);
+    assert_int_equal(r.outcome, VB_OUTCOME_FAILED);
+    assert_non_null(strstr(r.msg, "the dataset is empty"));
+    assert_int_equal(body_iterations, 0);
+    assert_int_equal(teardowns, 1);
     vb_result_clear(&r);
 }
 
@@ -281,7 +334,8 @@ static void allocate_known(vb_state *st)
         vb_check(st, p != NULL, "malloc");
         if (p) {
             p[0] = 1;
-            vb_do_not_optimize(p[0]);
+            /* The pointer must escape, or clang removes the malloc/free pair. */
+            vb_do_not_optimize(p);
         }
         free(p);
     }
@@ -295,7 +349,7 @@ static void touch_known(vb_state *st)
             return;
         }
         memset(p, 1, RSS_BYTES);
-        vb_do_not_optimize(p[RSS_BYTES - 1]);
+        vb_do_not_optimize(p);
         free(p);
     }
 }
@@ -316,6 +370,7 @@ static void memory_of_a_known_allocation(void **state)
     assert_int_equal(r.outcome, VB_OUTCOME_PASSED);
     if (!vb_heap_available()) {
         assert_true(r.heap_peak == -1);
+        vb_result_clear(&r);
         skip();
     }
     /* Tolerance: exactly one allocation of 4 MiB per iteration; the live peak is the block's
@@ -368,6 +423,12 @@ static void counters_come_back_from_the_child(void **state)
     assert_float_equal(r.counters[0].value, 5, 0);
     assert_true(r.ndata >= 5);
     assert_true(r.stats.min > 0);
+    /* Hardware counters: counted when the CPU offers them, "n/a" (-1) otherwise (a VM). */
+    if (vb_hw_available()) {
+        assert_true(r.instructions > 0);
+    } else {
+        assert_true(r.instructions == -1 && r.cycles == -1 && r.cache_misses == -1);
+    }
     vb_result_clear(&r);
 }
 
@@ -410,7 +471,9 @@ int main(void)
         cmocka_unit_test_setup(hang_is_killed_at_the_timeout, reset),
         cmocka_unit_test_setup(failed_check_fails_the_benchmark, reset),
         cmocka_unit_test_setup(fixtures_and_pedantic_rounds, reset),
+        cmocka_unit_test_setup(vb_for_runs_the_same_iterations, reset),
         cmocka_unit_test_setup(failed_setup_and_missing_loop, reset),
+        cmocka_unit_test_setup(teardown_runs_after_a_failed_check_in_setup, reset),
         cmocka_unit_test_setup(smoke_runs_each_body_once, reset),
         cmocka_unit_test_setup(limits_fail_the_benchmark, reset),
         cmocka_unit_test_setup(limits_scale_with_the_parameter, reset),

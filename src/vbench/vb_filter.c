@@ -7,7 +7,7 @@
 
 #include "internal.h"
 
-/* One -k term: a glob when it holds a wildcard, a substring otherwise. */
+/* One -k term: a glob when it holds a wildcard, or a substring. */
 static bool term_matches(const char *term, size_t len, const char *fullname)
 {
     char pat[256];
@@ -16,8 +16,10 @@ static bool term_matches(const char *term, size_t len, const char *fullname)
     }
     memcpy(pat, term, len);
     pat[len] = '\0';
-    if (strpbrk(pat, "*?[")) {
-        return fnmatch(pat, fullname, 0) == 0;
+    /* A name like "daily[365]" holds a bracket but means itself: a term matches as a glob
+       or as a substring. */
+    if (strpbrk(pat, "*?[") && fnmatch(pat, fullname, 0) == 0) {
+        return true;
     }
     return strstr(fullname, pat) != NULL;
 }

@@ -1,0 +1,339 @@
+/* SPDX-License-Identifier: MIT */
+/* benchmarks/baseline.json: the accepted history of each benchmark, read and updated safely. */
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define SCHEMA_VERSION 1
+
+struct vb_baseline {
+    json_t *root;
+};
+
+void vb_baseline_free(vb_baseline *b)
+{
+    if (b) {
+        json_decref(b->root);
+        vb__free(b);
+    }
+}
+
+static vb_status check_schema(const char *path, json_t *root, vb_error *err)
+{
+    if (!json_is_object(root)) {
+        return vb__error(err, VB_ERR_FORMAT, "%s: not a baseline (the top is not an object)", path);
+    }
+    json_t *v = json_object_get(root, "schema_version");
+    if (!json_is_integer(v) || json_integer_value(v) != SCHEMA_VERSION) {
+        return vb__error(err, VB_ERR_FORMAT, "%s: schema_version is not %d", path, SCHEMA_VERSION);
+    }
+    json_t *benches = json_object_get(root, "benchmarks");
+    if (!json_is_object(benches)) {
+        return vb__error(err, VB_ERR_FORMAT, "%s: \"benchmarks\" is not an object", path);
+    }
+    const char *name;
+    json_t *b;
+    json_object_foreach(benches, name, b)
+    {
+        json_t *h = json_object_get(b, "history");
+        if (!json_is_array(h)) {
+            return vb__error(err, VB_ERR_FORMAT, "%s: benchmark %s has no \"history\" array", path,
+                             name);
+        }
+        size_t i;
+        json_t *e;
+        json_array_foreach(h, i, e)
+        {
+            if (!json_is_object(e) || !json_is_number(json_object_get(e, "median")) ||
+                !json_is_array(json_object_get(e, "samples"))) {
+                return vb__error(err, VB_ERR_FORMAT,
+                                 "%s: benchmark %s: history entry %zu lacks median or samples",
+                                 path, name, i);
+            }
+        }
+    }
+    return VB_OK;
+}
+
+static vb_status load_root(const char *path, json_t **out, vb_error *err)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        if (errno == ENOENT) {
+            return vb__error(err, VB_ERR_NOT_FOUND, "%s: no baseline yet", path);
+        }
+        return vb__error(err, VB_ERR_IO, "%s: %s", path, strerror(errno));
+    }
+    json_error_t je;
+    json_t *root = json_load_file(path, 0, &je);
+    if (!root) {
+        vb__error(err, VB_ERR_PARSE, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+        if (err) {
+            err->line = je.line > 0 ? (uint32_t)je.line : 0;
+            err->column = je.column > 0 ? (uint32_t)je.column : 0;
+            err->offset = (uint64_t)je.position;
+        }
+        return VB_ERR_PARSE;
+    }
+    const vb_status s = check_schema(path, root, err);
+    if (s != VB_OK) {
+        json_decref(root);
+        return s;
+    }
+    *out = root;
+    return VB_OK;
+}
+
+vb_status vb_baseline_load(const char *path, vb_baseline **out, vb_error *err)
+{
+    json_t *root = NULL;
+    const vb_status s = load_root(path, &root, err);
+    if (s != VB_OK) {
+        return s;
+    }
+    vb_baseline *b = vb__calloc(1, sizeof *b);
+    if (!b) {
+        json_decref(root);
+        return vb__nomem(err);
+    }
+    b->root = root;
+    *out = b;
+    return VB_OK;
+}
+
+static double number_or(json_t *o, const char *key, double fallback)
+{
+    json_t *v = json_object_get(o, key);
+    return json_is_number(v) ? json_number_value(v) : fallback;
+}
+
+double vb_baseline_reference_time(const vb_baseline *b)
+{
+    return b ? number_or(json_object_get(b->root, "reference"), "calibration_time", 0) : 0;
+}
+
+void vb_baseline_entry_clear(vb_baseline_entry *e)
+{
+    if (e) {
+        vb__free(e->samples);
+        memset(e, 0, sizeof *e);
+    }
+}
+
+/* The 90th percentile of the values of `key` in the history, each times the factor of its
+   run when `scale`; -1 when none has it. */
+static double p90(json_t *history, const char *key, const double *factors, bool scale)
+{
+    double v[VB_BASELINE_HISTORY * 4];
+    size_t n = 0, i;
+    json_t *e;
+    json_array_foreach(history, i, e)
+    {
+        const double x = number_or(e, key, -1);
+        if (x >= 0 && n < sizeof v / sizeof v[0]) {
+            v[n++] = scale ? x * factors[i] : x;
+        }
+    }
+    if (n == 0) {
+        return -1;
+    }
+    vb_stats_sort(v, n);
+    return vb_stats_percentile_sorted(v, n, 0.9);
+}
+
+vb_status vb_baseline_lookup(const vb_baseline *b, const char *fullname, vb_baseline_entry *out,
+                             vb_error *err)
+{
+    memset(out, 0, sizeof *out);
+    json_t *bench = json_object_get(json_object_get(b->root, "benchmarks"), fullname);
+    json_t *history = json_object_get(bench, "history");
+    const size_t runs = json_array_size(history);
+    if (runs == 0) {
+        return vb__error(err, VB_ERR_NOT_FOUND, "no baseline for %s", fullname);
+    }
+    const double ref = vb_baseline_reference_time(b);
+    double factors[VB_BASELINE_HISTORY * 4];
+    size_t total = 0, i;
+    json_t *e;
+    json_array_foreach(history, i, e)
+    {
+        const double t = number_or(e, "calibration_time", 0);
+        /* Normalise each run to the reference machine's speed. */
+        if (i < sizeof factors / sizeof factors[0]) {
+            factors[i] = ref > 0 && t > 0 ? ref / t : 1;
+        }
+        total += json_array_size(json_object_get(e, "samples"));
+    }
+    if (runs > sizeof factors / sizeof factors[0]) {
+        return vb__error(err, VB_ERR_FORMAT, "%s: history longer than %zu runs", fullname,
+                         sizeof factors / sizeof factors[0]);
+    }
+    out->runs = runs;
+    out->mean_p90 = p90(history, "mean", factors, true);
+    out->median_p90 = p90(history, "median", factors, true);
+    out->min_p90 = p90(history, "min", factors, true);
+    out->peak_rss_p90 = p90(history, "peak_rss", factors, false);
+    out->heap_peak_p90 = p90(history, "heap_peak", factors, false);
+    out->instructions_p90 = p90(history, "instructions", factors, false);
+    out->samples = vb__malloc((total ? total : 1) * sizeof *out->samples);
+    if (!out->samples) {
+        return vb__nomem(err);
+    }
+    json_array_foreach(history, i, e)
+    {
+        size_t k;
+        json_t *s;
+        json_array_foreach(json_object_get(e, "samples"), k, s)
+        {
+            if (json_is_number(s)) {
+                out->samples[out->nsamples++] = json_number_value(s) * factors[i];
+            }
+        }
+    }
+    return VB_OK;
+}
+
+/* ---- Update --------------------------------------------------------------------------- */
+
+static json_t *real_or_null(double v)
+{
+    return v >= 0 ? json_real(v) : json_null();
+}
+
+static json_t *history_entry(const vb_result *r, const vb_machine *m)
+{
+    json_t *e = json_object();
+    json_object_set_new(e, "datetime", json_string(m->datetime));
+    json_object_set_new(e, "commit", json_string(m->commit_id));
+    json_object_set_new(e, "calibration_time",
+                        m->calib_time > 0 ? json_real(m->calib_time) : json_null());
+    json_object_set_new(e, "mean", json_real(r->stats.mean));
+    json_object_set_new(e, "median", json_real(r->stats.median));
+    json_object_set_new(e, "min", json_real(r->stats.min));
+    json_object_set_new(e, "stddev", json_real(r->stats.stddev));
+    json_object_set_new(e, "rounds", json_integer((json_int_t)r->stats.rounds));
+    json_object_set_new(e, "peak_rss", real_or_null((double)r->peak_rss));
+    json_object_set_new(e, "heap_peak", real_or_null((double)r->heap_peak));
+    json_object_set_new(e, "instructions", real_or_null(r->instructions));
+    /* Evenly spaced quantiles of the rounds: enough for the rank test, bounded in size. */
+    json_t *samples = json_array();
+    double *sorted = vb__malloc(r->ndata * sizeof *sorted);
+    if (sorted) {
+        memcpy(sorted, r->data, r->ndata * sizeof *sorted);
+        vb_stats_sort(sorted, r->ndata);
+        const size_t k = r->ndata < VB_BASELINE_SAMPLES ? r->ndata : VB_BASELINE_SAMPLES;
+        for (size_t i = 0; i < k; i++) {
+            const size_t at = (size_t)(((double)i + 0.5) * (double)r->ndata / (double)k);
+            json_array_append_new(samples, json_real(sorted[at < r->ndata ? at : r->ndata - 1]));
+        }
+        vb__free(sorted);
+    }
+    json_object_set_new(e, "samples", samples);
+    return e;
+}
+
+static json_t *new_root(const vb_machine *m)
+{
+    json_t *machine =
+        json_pack("{s:s, s:s, s:s, s:s, s:i}", "node", m->host, "cpu", m->cpu_brand, "system",
+                  m->system, "compiler", m->compiler, "num_cpus", m->num_cpus);
+    json_t *ref = json_pack("{s:o, s:o, s:s}", "machine", machine, "calibration_time",
+                            m->calib_time > 0 ? json_real(m->calib_time) : json_null(), "created",
+                            m->datetime);
+    return json_pack("{s:i, s:s, s:o, s:o}", "schema_version", SCHEMA_VERSION, "harness", "vbench",
+                     "reference", ref, "benchmarks", json_object());
+}
+
+/* Writes `root` to `path` through a temporary file, fsync and rename. */
+static vb_status write_atomically(const char *path, json_t *root, vb_error *err)
+{
+    char tmp[1100];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    const int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) {
+        return vb__error(err, VB_ERR_IO, "%s: %s", tmp, strerror(errno));
+    }
+    const bool ok = json_dumpfd(root, fd, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) == 0 &&
+                    write(fd, "\n", 1) == 1 && fsync(fd) == 0;
+    const int saved = errno;
+    if (close(fd) != 0 || !ok) {
+        unlink(tmp);
+        return vb__error(err, VB_ERR_IO, "%s: write failed: %s", tmp, strerror(saved));
+    }
+    if (rename(tmp, path) != 0) {
+        const int e = errno;
+        unlink(tmp);
+        return vb__error(err, VB_ERR_IO, "%s: rename failed: %s", path, strerror(e));
+    }
+    /* The rename itself is durable once the directory is synced. */
+    char dir[1100];
+    vb__strlcpy(dir, path, sizeof dir);
+    char *slash = strrchr(dir, '/');
+    if (slash) {
+        *slash = '\0';
+    } else {
+        vb__strlcpy(dir, ".", sizeof dir);
+    }
+    const int dfd = open(dir[0] ? dir : "/", O_RDONLY);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    return VB_OK;
+}
+
+vb_status vb_baseline_update(const char *path, const vb_suite *suite, vb_error *err)
+{
+    char lock_path[1100];
+    snprintf(lock_path, sizeof lock_path, "%s.lock", path);
+    const int lfd = open(lock_path, O_RDWR | O_CREAT, 0644);
+    if (lfd < 0) {
+        return vb__error(err, VB_ERR_IO, "%s: %s", lock_path, strerror(errno));
+    }
+    struct flock fl;
+    memset(&fl, 0, sizeof fl);
+    fl.l_type = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+    while (fcntl(lfd, F_SETLKW, &fl) != 0) {
+        if (errno != EINTR) {
+            const int e = errno;
+            close(lfd);
+            return vb__error(err, VB_ERR_BUSY, "%s: cannot lock: %s", lock_path, strerror(e));
+        }
+    }
+    json_t *root = NULL;
+    vb_status s = load_root(path, &root, err);
+    if (s == VB_ERR_NOT_FOUND) {
+        root = new_root(suite->machine);
+        s = root ? VB_OK : vb__nomem(err);
+    }
+    if (s == VB_OK) {
+        json_t *benches = json_object_get(root, "benchmarks");
+        for (size_t i = 0; i < suite->count; i++) {
+            const vb_result *r = &suite->results[i];
+            if (r->outcome != VB_OUTCOME_PASSED || r->ndata == 0 || !r->bench) {
+                continue;
+            }
+            json_t *b = json_object_get(benches, r->bench->fullname);
+            if (!b) {
+                b = json_pack("{s:o}", "history", json_array());
+                json_object_set_new(benches, r->bench->fullname, b);
+            }
+            json_t *h = json_object_get(b, "history");
+            json_array_append_new(h, history_entry(r, suite->machine));
+            while (json_array_size(h) > VB_BASELINE_HISTORY) {
+                json_array_remove(h, 0);
+            }
+        }
+        s = write_atomically(path, root, err);
+    }
+    json_decref(root);
+    close(lfd); /* releases the lock */
+    return s;
+}

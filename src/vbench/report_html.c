@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: MIT */
+/* One self-contained HTML page of a run: the machine, the table, the thresholds and the plots. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "internal.h"
+#include "report_visual.h"
+#include "vbench/report_files.h"
+
+static void cell_seconds(FILE *out, const json_t *st, const char *key)
+{
+    const json_t *v = json_object_get(st, key);
+    char buf[32] = "";
+    if (json_is_number(v)) {
+        vb__format_seconds(json_number_value(v), buf, sizeof buf);
+    }
+    fprintf(out, "<td class=\"num\">%s</td>", buf[0] ? buf : "&ndash;");
+}
+
+static void cell_bytes(FILE *out, const json_t *extra, const char *key)
+{
+    const json_t *v = json_object_get(extra, key);
+    if (json_is_number(v) && json_number_value(v) >= 0) {
+        fprintf(out, "<td class=\"num\">%.1f MiB</td>", json_number_value(v) / 1048576.0);
+    } else {
+        fputs("<td class=\"num\">n/a</td>", out);
+    }
+}
+
+/* Keys of extra_info that belong to the regression gate, shown in the "gate" column. */
+static int gate_key(const char *key)
+{
+    static const char *const words[] = {"threshold", "baseline", "ratio", "p_value", "verdict",
+                                        "limit", "exponent", "instructions", "factor"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        if (strstr(key, words[i])) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void value_text(FILE *out, const json_t *v)
+{
+    if (json_is_string(v)) {
+        vb__xml_escape(out, json_string_value(v));
+    } else if (json_is_integer(v)) {
+        fprintf(out, "%lld", (long long)json_integer_value(v));
+    } else if (json_is_real(v)) {
+        fprintf(out, "%.4g", json_real_value(v));
+    } else if (json_is_true(v) || json_is_false(v)) {
+        fputs(json_is_true(v) ? "yes" : "no", out);
+    } else if (json_is_object(v) || json_is_array(v)) {
+        char *s = json_dumps(v, JSON_COMPACT | JSON_REAL_PRECISION(4));
+        vb__xml_escape(out, s ? s : "");
+        free(s);
+    }
+}
+
+static void machine(FILE *out, const json_t *root)
+{
+    const json_t *m = json_object_get(root, "machine_info");
+    const json_t *cpu = json_object_get(m, "cpu");
+    fputs("<section><h2>Machine</h2><table class=\"kv\">", out);
+    const char *keys[][2] = {{"node", "host"},        {"system", "system"},
+                             {"release", "release"},  {"machine", "architecture"},
+                             {"compiler", "compiler"}, {"governor", "CPU governor"}};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const json_t *v = json_object_get(m, keys[i][0]);
+        if (v && !json_is_null(v)) {
+            fprintf(out, "<tr><th>%s</th><td>", keys[i][1]);
+            value_text(out, v);
+            fputs("</td></tr>", out);
+        }
+    }
+    if (cpu) {
+        fputs("<tr><th>CPU</th><td>", out);
+        vb__xml_escape(out, vb__json_str(cpu, "brand"));
+        fprintf(out, ", %lld cores", (long long)json_integer_value(json_object_get(cpu, "count")));
+        const json_t *mhz = json_object_get(cpu, "mhz");
+        if (json_is_number(mhz)) {
+            fprintf(out, " @ %.0f MHz", json_number_value(mhz));
+        }
+        fputs("</td></tr>", out);
+    }
+    /* Anything the harness adds about the environment (factor, calibration). */
+    const char *key;
+    const json_t *v;
+    json_object_foreach((json_t *)m, key, v) {
+        if (gate_key(key) || strstr(key, "calibration")) {
+            fputs("<tr><th>", out);
+            vb__xml_escape(out, key);
+            fputs("</th><td>", out);
+            value_text(out, v);
+            fputs("</td></tr>", out);
+        }
+    }
+    const json_t *commit = json_object_get(root, "commit_info");
+    if (json_is_object(commit) && json_object_get(commit, "id")) {
+        fputs("<tr><th>commit</th><td>", out);
+        vb__xml_escape(out, vb__json_str(commit, "id"));
+        if (json_is_true(json_object_get(commit, "dirty"))) {
+            fputs(" (dirty)", out);
+        }
+        fputs("</td></tr>", out);
+    }
+    fputs("<tr><th>date</th><td>", out);
+    vb__xml_escape(out, vb__json_str(root, "datetime"));
+    fputs("</td></tr></table></section>\n", out);
+}
+
+static void table(FILE *out, const json_t *benchmarks, size_t *failed)
+{
+    fputs("<section><h2>Results</h2><table class=\"results\"><thead><tr><th>group</th>"
+          "<th>benchmark</th><th>outcome</th><th>min</th><th>median</th><th>mean</th>"
+          "<th>stddev</th><th>IQR</th><th>OPS</th><th>rounds</th><th>iterations</th>"
+          "<th>peak RSS</th><th>heap peak</th><th>gate</th></tr></thead><tbody>\n",
+          out);
+    size_t i;
+    const json_t *b;
+    json_array_foreach(benchmarks, i, b) {
+        const json_t *st = json_object_get(b, "stats");
+        const json_t *extra = json_object_get(b, "extra_info");
+        const char *outcome = vb__json_str(extra, "outcome");
+        const int ok = !outcome[0] || strcmp(outcome, "passed") == 0;
+        *failed += !ok;
+        fprintf(out, "<tr class=\"%s\"><td>", ok ? "ok" : "bad");
+        vb__xml_escape(out, vb__json_str(b, "group"));
+        fputs("</td><td>", out);
+        vb__xml_escape(out, vb__json_str(b, "name"));
+        fputs("</td><td>", out);
+        vb__xml_escape(out, outcome[0] ? outcome : "passed");
+        fputs("</td>", out);
+        static const char *const cols[] = {"min", "median", "mean", "stddev", "iqr"};
+        for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
+            cell_seconds(out, st, cols[c]);
+        }
+        const json_t *ops = json_object_get(st, "ops");
+        if (json_is_number(ops)) {
+            fprintf(out, "<td class=\"num\">%.4g</td>", json_number_value(ops));
+        } else {
+            fputs("<td class=\"num\">&ndash;</td>", out);
+        }
+        fprintf(out, "<td class=\"num\">%lld</td><td class=\"num\">%lld</td>",
+                (long long)json_integer_value(json_object_get(st, "rounds")),
+                (long long)json_integer_value(json_object_get(st, "iterations")));
+        cell_bytes(out, extra, "peak_rss_bytes");
+        cell_bytes(out, extra, "heap_peak_bytes");
+        fputs("<td class=\"gate\">", out);
+        const char *key;
+        const json_t *v;
+        int any = 0;
+        json_object_foreach((json_t *)extra, key, v) {
+            if (gate_key(key)) {
+                fputs(any ? "<br>" : "", out);
+                vb__xml_escape(out, key);
+                fputs(": ", out);
+                value_text(out, v);
+                any = 1;
+            }
+        }
+        const char *msg = vb__json_str(extra, "message");
+        if (msg[0]) {
+            fputs(any ? "<br>" : "", out);
+            vb__xml_escape(out, msg);
+        }
+        fputs("</td></tr>\n", out);
+    }
+    fputs("</tbody></table></section>\n", out);
+}
+
+vb_status vb_report_html(const char *results_json, const char *html_path, vb_error *err)
+{
+    json_t *root = vb__results_load(results_json, err);
+    if (!root) {
+        return err ? err->code : VB_ERR_PARSE;
+    }
+    FILE *out = fopen(html_path, "w");
+    if (!out) {
+        json_decref(root);
+        return vb__error(err, VB_ERR_IO, "%s: %s", html_path, strerror(errno));
+    }
+    const json_t *benchmarks = json_object_get(root, "benchmarks");
+    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+          "<title>vbench report</title><style>\n"
+          "body{font-family:sans-serif;margin:2em;color:#222}h1{font-size:1.4em}"
+          "table{border-collapse:collapse;margin:0.5em 0}td,th{padding:3px 8px;"
+          "border-bottom:1px solid #ddd;text-align:left;vertical-align:top}"
+          ".num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}tr.bad td{background:#fee}"
+          ".kv th{color:#555;font-weight:normal}.gate{font-size:0.85em;color:#333}"
+          ".summary.fail{color:#b00}.summary.pass{color:#070}\n"
+          "</style></head><body>\n<h1>Benchmark report</h1>\n",
+          out);
+    size_t failed = 0, i;
+    const json_t *b;
+    json_array_foreach(benchmarks, i, b) {
+        const char *o = vb__json_str(json_object_get(b, "extra_info"), "outcome");
+        failed += o[0] && strcmp(o, "passed") != 0;
+    }
+    fprintf(out, "<p class=\"summary %s\">%zu benchmarks, %zu failed.</p>\n",
+            failed ? "fail" : "pass", json_array_size(benchmarks), failed);
+    machine(out, root);
+    size_t failed_again = 0;
+    table(out, benchmarks, &failed_again);
+    fputs("<section><h2>Plots</h2>\n", out);
+    vb__svg_render(out, root);
+    fputs("</section>\n", out);
+    if (failed) {
+        fputs("<section><h2>Failures</h2><ul>\n", out);
+        json_array_foreach(benchmarks, i, b) {
+            const json_t *extra = json_object_get(b, "extra_info");
+            const char *o = vb__json_str(extra, "outcome");
+            if (o[0] && strcmp(o, "passed") != 0) {
+                fputs("<li>", out);
+                vb__xml_escape(out, vb__json_str(b, "fullname"));
+                fputs(": ", out);
+                vb__xml_escape(out, o);
+                const char *msg = vb__json_str(extra, "message");
+                if (msg[0]) {
+                    fputs(" &ndash; ", out);
+                    vb__xml_escape(out, msg);
+                }
+                fputs("</li>\n", out);
+            }
+        }
+        fputs("</ul></section>\n", out);
+    }
+    fputs("<footer><p>Written by vbench from the pytest-benchmark JSON of the run.</p></footer>\n"
+          "</body></html>\n",
+          out);
+    json_decref(root);
+    if (fclose(out) != 0) {
+        return vb__error(err, VB_ERR_IO, "%s: %s", html_path, strerror(errno));
+    }
+    return VB_OK;
+}
