@@ -174,6 +174,10 @@ static void on_xml_error(void *user, xmlErrorPtr e)
     /* Say what the reader knows beyond libxml2's words: the input ended too soon, or no
      * HealthData element was ever seen. */
     const char *hint = r->terminating ? "unexpected end of input (truncated?): " : "";
+    if (strstr(msg, "Huge input lookup") || strstr(msg, "length too long")) {
+        /* libxml2 without XML_PARSE_HUGE refuses text and attribute values over 10 MB. */
+        snprintf(msg, sizeof msg, "a value or text longer than libxml2's 10 MB limit");
+    }
     const char *tail =
         !r->saw_root && !vt__xml_filter_in_body(&r->filter) ? " (not an Apple Health export)" : "";
     r->status = VT_ERR_PARSE;

@@ -524,6 +524,39 @@ static void metadata_limit_fails_cleanly(void **state)
     assert_string_equal(err.msg, "many.xml:3:135: more than 3 MetadataEntry in one element");
 }
 
+static void huge_values_and_deep_nesting_fail_cleanly(void **state)
+{
+    (void)state;
+    /* An 11 MB attribute value: over libxml2's limit, which the reader keeps. */
+    const char *head = "<HealthData>\n<Record type=\"T\" sourceName=\"";
+    const size_t big = 11u << 20;
+    char *xml = malloc(strlen(head) + big + 64);
+    assert_non_null(xml);
+    strcpy(xml, head);
+    memset(xml + strlen(head), 'a', big);
+    strcpy(xml + strlen(head) + big, "\"/>\n</HealthData>\n");
+    tally t;
+    vt_error err;
+    assert_int_equal(read_text(xml, 1 << 18, &t, NULL, NULL, &err), VT_ERR_PARSE);
+    assert_non_null(strstr(err.msg, "longer than libxml2's 10 MB limit"));
+    free(xml);
+    /* 10,000 nested elements: refused at depth 64, not recursed into. */
+    const size_t depth = 10000;
+    xml = malloc(depth * 7 + 64);
+    assert_non_null(xml);
+    char *p = xml + sprintf(xml, "<HealthData>");
+    for (size_t i = 0; i < depth; i++) {
+        p += sprintf(p, "<a>");
+    }
+    for (size_t i = 0; i < depth; i++) {
+        p += sprintf(p, "</a>");
+    }
+    sprintf(p, "</HealthData>");
+    assert_int_equal(read_text(xml, 4096, &t, NULL, NULL, &err), VT_ERR_LIMIT);
+    assert_non_null(strstr(err.msg, "nested deeper than 64"));
+    free(xml);
+}
+
 static void zip_and_xml_told_apart_by_content(void **state)
 {
     (void)state;
@@ -591,6 +624,7 @@ int main(void)
         cmocka_unit_test(doctype_skipped_whatever_the_block_boundaries),
         cmocka_unit_test(correlations_carry_their_members),
         cmocka_unit_test(metadata_limit_fails_cleanly),
+        cmocka_unit_test(huge_values_and_deep_nesting_fail_cleanly),
         cmocka_unit_test(zip_and_xml_told_apart_by_content),
         cmocka_unit_test(sink_errors_stop_the_reader),
     };
