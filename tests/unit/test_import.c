@@ -380,6 +380,37 @@ static void one_and_two_threads_store_the_same(void **state)
     remove_db();
 }
 
+static void a_database_error_mid_import_rolls_everything_back(void **state)
+{
+    (void)state;
+    for (int threads = 1; threads <= 2; threads++) {
+        vt_store *s = fresh_store();
+        vt_import_stats st;
+        import_ok(s, "apple-health/dogsheep-healthkit-to-sqlite/export.xml", &st);
+        vt_error err;
+        /* The 6th record insert fails inside SQLite, on the writer thread when there is one. */
+        assert_int_equal(vt_store_query(s,
+                                        "CREATE TRIGGER boom BEFORE INSERT ON records WHEN "
+                                        "(SELECT count(*) FROM records) >= 6 BEGIN "
+                                        "SELECT RAISE(ABORT, 'boom'); END",
+                                        NULL, NULL, &err),
+                         VT_OK);
+        const uint64_t before = fingerprint(s);
+        char path[1024];
+        snprintf(path, sizeof path, "%s/apple-health/tdda-applehealthdata/export6s3sample.xml",
+                 VITALS_FIXTURES);
+        vt_import_options o;
+        memset(&o, 0, sizeof o);
+        o.threads = threads;
+        assert_int_equal(vt_import(s, path, &o, &st, &err), VT_ERR_DB);
+        assert_non_null(strstr(err.msg, "boom"));
+        assert_true(fingerprint(s) == before);
+        assert_int_equal(scalar(s, "SELECT count(*) FROM records"), 2);
+        vt_store_close(s);
+    }
+    remove_db();
+}
+
 /* ---- round trip: generate, import, daily metrics ------------------------------------- */
 
 #define MAX_ROWS 4096
@@ -458,6 +489,7 @@ int main(void)
         cmocka_unit_test(bad_inputs_leave_the_database_untouched),
         cmocka_unit_test(cli_exit_codes_and_one_line_errors),
         cmocka_unit_test(one_and_two_threads_store_the_same),
+        cmocka_unit_test(a_database_error_mid_import_rolls_everything_back),
         cmocka_unit_test(generated_export_round_trips_to_the_same_daily_metrics),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
