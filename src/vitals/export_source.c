@@ -338,6 +338,13 @@ static vt_status run(source *s, const char *path, const char *name, const vt_sin
         }
         return st;
     }
+    if ((size_t)have >= 16 && memcmp(s->buf, "SQLite format 3", 16) == 0) {
+        if (!is_stdin) {
+            close(fd);
+        }
+        return vt__error(err, VT_ERR_FORMAT,
+                         "%s: a SQLite database, not an Apple Health export", name);
+    }
     vt_reader_options ro = s->options ? *s->options : (vt_reader_options){0};
     char member_name[1024];
     vt_status st;
