@@ -342,8 +342,8 @@ static vt_status run(source *s, const char *path, const char *name, const vt_sin
         if (!is_stdin) {
             close(fd);
         }
-        return vt__error(err, VT_ERR_FORMAT,
-                         "%s: a SQLite database, not an Apple Health export", name);
+        return vt__error(err, VT_ERR_FORMAT, "%s: a SQLite database, not an Apple Health export",
+                         name);
     }
     vt_reader_options ro = s->options ? *s->options : (vt_reader_options){0};
     char member_name[1024];
