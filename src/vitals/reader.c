@@ -628,13 +628,14 @@ static void end_correlation(vt_reader *r)
         for (size_t i = 0; i < r->member_count; i++) {
             r->members[i].metadata = r->entries + r->member_meta[2 * i];
         }
-        size_t k = total;
+        /* Members' slices are in document order and do not overlap: one sweep. */
+        size_t k = total, i = 0;
         for (size_t s = 0; s < total; s++) {
-            int claimed = 0;
-            for (size_t i = 0; i < r->member_count && !claimed; i++) {
-                const size_t first = r->member_meta[2 * i];
-                claimed = s >= first && s < first + r->members[i].metadata_count;
+            while (i < r->member_count &&
+                   s >= r->member_meta[2 * i] + r->members[i].metadata_count) {
+                i++;
             }
+            const int claimed = i < r->member_count && s >= r->member_meta[2 * i];
             if (!claimed) {
                 r->entries[k++] = r->entries[s];
             }
@@ -894,13 +895,13 @@ static void end_workout(vt_reader *r)
         if (!grow(r, (void **)&r->entries, &r->entries_cap, 2 * total + 1, sizeof *r->entries)) {
             return;
         }
-        size_t k = total;
+        /* Routes' slices are in document order and do not overlap: one sweep. */
+        size_t k = total, j = 0;
         for (size_t s = 0; s < total; s++) {
-            int claimed = 0;
-            for (size_t i = 0; i < r->route_count && !claimed; i++) {
-                const size_t first = r->route_meta[2 * i];
-                claimed = s >= first && s < first + r->route_meta[2 * i + 1];
+            while (j < r->route_count && s >= r->route_meta[2 * j] + r->route_meta[2 * j + 1]) {
+                j++;
             }
+            const int claimed = j < r->route_count && s >= r->route_meta[2 * j];
             if (!claimed) {
                 r->entries[k++] = r->entries[s];
             }
