@@ -41,7 +41,15 @@ struct vt_store {
     sqlite3_stmt *kind_select[K_COUNT], *kind_insert[K_COUNT];
     id_cache cache;
     vt_insert_stats *sink_stats;
+    /* Metadata keys seen, so each entry costs a hash lookup, not a query: pool id -> db id. */
+    vt_strpool *meta_keys;
+    int64_t *meta_key_ids;
+    size_t meta_key_cap;
 };
+
+/* Distinct metadata keys cached at most: real exports have a few hundred; past this (a
+ * hostile file) keys are looked up in the database, so memory stays bounded. */
+enum { META_KEY_CACHE_MAX = 1 << 16 };
 
 static const char SCHEMA_V1[] =
     "CREATE TABLE types(\n"
@@ -270,7 +278,8 @@ vt_status vt_store_open(const char *path, const vt_store_options *options, vt_st
         vt_store_close(s);
         return st;
     }
-    if ((st = migrate(s, o->read_only, err)) != VT_OK || (st = prepare_all(s, err)) != VT_OK) {
+    if ((st = vt_strpool_new(&s->meta_keys, err)) != VT_OK ||
+        (st = migrate(s, o->read_only, err)) != VT_OK || (st = prepare_all(s, err)) != VT_OK) {
         vt_store_close(s);
         return st;
     }
@@ -297,6 +306,8 @@ void vt_store_close(vt_store *s)
         vt__free(s->cache.ids[k]);
     }
     sqlite3_close(s->db);
+    vt_strpool_free(s->meta_keys);
+    vt__free(s->meta_key_ids);
     vt__free(s->path);
     vt__free(s);
 }
@@ -331,6 +342,9 @@ void vt_store_rollback(vt_store *s)
     }
     s->in_txn = 0;
     /* Ids inserted by the rolled-back transaction are gone: forget every cached id. */
+    if (s->meta_key_ids) {
+        memset(s->meta_key_ids, 0, s->meta_key_cap * sizeof *s->meta_key_ids);
+    }
     for (int k = 0; k < K_COUNT; k++) {
         if (s->cache.ids[k]) {
             memset(s->cache.ids[k], 0, s->cache.cap[k] * sizeof *s->cache.ids[k]);
@@ -421,7 +435,8 @@ static vt_status map_id(vt_store *s, int kind, const vt_strpool *pool, uint32_t 
     return st;
 }
 
-static vt_status meta_key_id(vt_store *s, const char *key, size_t len, int64_t *id, vt_error *err)
+static vt_status meta_key_query(vt_store *s, const char *key, size_t len, int64_t *id,
+                               vt_error *err)
 {
     sqlite3_bind_text(s->meta_key_select, 1, key, (int)len, SQLITE_STATIC);
     int rc = sqlite3_step(s->meta_key_select);
@@ -441,6 +456,32 @@ static vt_status meta_key_id(vt_store *s, const char *key, size_t len, int64_t *
         return vt__store_sqlite_error(s->db, err, s->path);
     }
     *id = sqlite3_last_insert_rowid(s->db);
+    return VT_OK;
+}
+
+static vt_status meta_key_id(vt_store *s, const char *key, size_t len, int64_t *id, vt_error *err)
+{
+    uint32_t pid = vt_strpool_find(s->meta_keys, key, len);
+    if (pid && pid < s->meta_key_cap && s->meta_key_ids[pid]) {
+        *id = s->meta_key_ids[pid];
+        return VT_OK;
+    }
+    vt_status st = meta_key_query(s, key, len, id, err);
+    if (st != VT_OK || vt_strpool_count(s->meta_keys) >= META_KEY_CACHE_MAX) {
+        return st;
+    }
+    if (!pid && (st = vt_strpool_intern(s->meta_keys, key, len, &pid, err)) != VT_OK) {
+        return st;
+    }
+    if (pid >= s->meta_key_cap) {
+        size_t cap = s->meta_key_cap;
+        if (vt__grow((void **)&s->meta_key_ids, &cap, (size_t)pid + 1, sizeof(int64_t)) != 0) {
+            return vt__nomem(err);
+        }
+        memset(s->meta_key_ids + s->meta_key_cap, 0, (cap - s->meta_key_cap) * sizeof(int64_t));
+        s->meta_key_cap = cap;
+    }
+    s->meta_key_ids[pid] = *id;
     return VT_OK;
 }
 
