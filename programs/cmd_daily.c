@@ -159,7 +159,7 @@ int cmd_daily(int argc, char **argv)
     vt_error err;
     vt_error_clear(&err);
     vt_store *store;
-    const vt_store_options so = {1, 5000, 8192};
+    const vt_store_options so = {1, 5000, 0};
     if (vt_store_open(db, &so, &store, &err) != VT_OK) {
         free(priority_buf);
         return cli_fail(&err);

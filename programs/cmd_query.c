@@ -83,7 +83,7 @@ int cmd_query(int argc, char **argv)
     vt_error err;
     vt_error_clear(&err);
     vt_store *store;
-    const vt_store_options so = {1, 5000, 8192};
+    const vt_store_options so = {1, 5000, 0};
     if (vt_store_open(db, &so, &store, &err) != VT_OK) {
         return cli_fail(&err);
     }

@@ -73,6 +73,7 @@ typedef struct vb_options {
     double max_exponent;      /**< complexity: fail if the fitted exponent over params exceeds it */
     double margin;            /**< regression margin over the baseline (default 1.2) */
     int no_valgrind;          /**< VB_ON: skip this benchmark in instruction counting */
+    int heap_round;           /**< VB_OFF: skip the extra heap-counting round (long bodies) */
     long long valgrind_param; /**< the parameter value to use under valgrind (0: all) */
 
     int vb__optimized; /* set by VB_BENCHMARK: was the body compiled with optimisation */

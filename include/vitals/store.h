@@ -23,7 +23,7 @@ typedef struct vt_store vt_store;
 typedef struct vt_store_options {
     int read_only;      /**< open read-only; the file must exist */
     int busy_timeout_ms;/**< wait this long for another writer's lock (default 5000) */
-    int cache_kib;      /**< SQLite page cache in KiB (default 8192) */
+    int cache_kib;      /**< SQLite page cache in KiB (default 2048: imports measured no faster with more, and memory stays flat) */
 } vt_store_options;
 
 /** The current schema version, kept in PRAGMA user_version. */

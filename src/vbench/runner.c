@@ -208,7 +208,7 @@ vb_status vb_run_bench_inprocess(const vb_bench *bench, const vb_config *cfg, co
             }
         } else {
             s = measure(&rn, cfg, out, err);
-            if (s == VB_OK && !rn.run.failed && cfg->memory) {
+            if (s == VB_OK && !rn.run.failed && cfg->memory && o->heap_round != VB_OFF) {
                 measure_heap(&rn, out);
             }
         }

@@ -246,7 +246,7 @@ static vt_status prepare_all(vt_store *s, vt_error *err)
 vt_status vt_store_open(const char *path, const vt_store_options *options, vt_store **out,
                         vt_error *err)
 {
-    const vt_store_options defaults = {0, 5000, 8192};
+    const vt_store_options defaults = {0, 5000, 2048};
     const vt_store_options *o = options ? options : &defaults;
     vt_store *s = vt__calloc(1, sizeof *s);
     if (!s || !(s->path = vt__strndup(path, strlen(path)))) {
@@ -267,7 +267,7 @@ vt_status vt_store_open(const char *path, const vt_store_options *options, vt_st
     sqlite3_busy_timeout(s->db, o->busy_timeout_ms > 0 ? o->busy_timeout_ms : 5000);
     char pragma[128];
     snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%d; PRAGMA temp_store = MEMORY;",
-             o->cache_kib > 0 ? o->cache_kib : 8192);
+             o->cache_kib > 0 ? o->cache_kib : 2048);
     if ((st = exec(s, pragma, err)) != VT_OK) {
         vt_store_close(s);
         return st;

@@ -396,6 +396,27 @@ static void memory_of_a_known_allocation(void **state)
     vb_result_clear(&big);
 }
 
+/* .heap_round = VB_OFF skips the counting round: no heap figures, the timing unchanged. */
+static void heap_round_can_be_skipped(void **state)
+{
+    (void)state;
+    if (!vb_heap_available()) {
+        skip();
+    }
+    const vb_config cfg = quick(true);
+    const vb_options off = {.heap_round = VB_OFF};
+    vb_result on_r, off_r;
+    assert_int_equal(vb_run_bench(add("heap_on", allocate_known, NULL), &cfg, &on_r, NULL), VB_OK);
+    assert_int_equal(vb_run_bench(add("heap_off", allocate_known, &off), &cfg, &off_r, NULL),
+                     VB_OK);
+    assert_int_equal(off_r.outcome, VB_OUTCOME_PASSED);
+    assert_true(on_r.heap_peak >= HEAP_BYTES);
+    assert_true(off_r.heap_peak == -1 && off_r.heap_allocs == -1);
+    assert_true(off_r.stats.rounds > 0 && off_r.peak_rss > 0);
+    vb_result_clear(&on_r);
+    vb_result_clear(&off_r);
+}
+
 static void counters_and_throughput(vb_state *st)
 {
     while (vb_loop(st)) {
@@ -478,6 +499,7 @@ int main(void)
         cmocka_unit_test_setup(limits_fail_the_benchmark, reset),
         cmocka_unit_test_setup(limits_scale_with_the_parameter, reset),
         cmocka_unit_test_setup(memory_of_a_known_allocation, reset),
+        cmocka_unit_test_setup(heap_round_can_be_skipped, reset),
         cmocka_unit_test_setup(counters_come_back_from_the_child, reset),
         cmocka_unit_test_setup(main_exit_codes, reset),
     };
