@@ -129,7 +129,9 @@ typedef struct vb_result {
     char complexity[16]; /**< best curve over the family's sizes, "" when none */
     bool gated;          /**< compared with a baseline: the three fields below are set */
     double gate_ratio, gate_p;
+    double gate_threshold; /**< the ratio above which the gate fails */
     char gate_metric[16];
+    char gate_verdict[16]; /**< "ok", "improved" or "regression" */
 } vb_result;
 
 /** Frees what `r` owns (the data) and zeroes it; accepts NULL. */

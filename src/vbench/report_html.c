@@ -155,8 +155,20 @@ static void table(FILE *out, const json_t *benchmarks, size_t *failed)
         const char *key;
         const json_t *v;
         int any = 0;
+        const json_t *gate = json_object_get(extra, "gate");
+        if (json_is_object(gate)) {
+            /* The regression gate's line: the change, its threshold, significance, verdict. */
+            const double ratio = json_number_value(json_object_get(gate, "ratio"));
+            fprintf(out, "%+.1f%% %s vs baseline (threshold %+.0f%%), p = %.2g: <b>",
+                    (ratio - 1) * 100, vb__json_str(gate, "metric"),
+                    (json_number_value(json_object_get(gate, "threshold")) - 1) * 100,
+                    json_number_value(json_object_get(gate, "p")));
+            vb__xml_escape(out, vb__json_str(gate, "verdict"));
+            fputs("</b>", out);
+            any = 1;
+        }
         json_object_foreach((json_t *)extra, key, v) {
-            if (gate_key(key)) {
+            if (gate_key(key) && strcmp(key, "gate") != 0) {
                 fputs(any ? "<br>" : "", out);
                 vb__xml_escape(out, key);
                 fputs(": ", out);

@@ -43,9 +43,9 @@ vb_status vb_report_markdown_write(const vb_suite *suite, const char *path, vb_e
             fprintf(f, "%s### %s\n\n", current ? "\n" : "", g);
             fputs(
                 "| Benchmark | Min | Median | Mean | StdDev | OPS | Rounds | Peak RSS | Heap peak "
-                "| Outcome |\n",
+                "| vs baseline | Outcome |\n",
                 f);
-            fputs("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n", f);
+            fputs("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n", f);
             current = g;
         }
         fprintf(f, "| `%s` |", r->bench->name);
@@ -62,6 +62,13 @@ vb_status vb_report_markdown_write(const vb_suite *suite, const char *path, vb_e
         }
         bytes_cell(f, r->peak_rss);
         bytes_cell(f, r->heap_peak);
+        /* The change against the baseline: this run's ratio, its p-value and the verdict. */
+        if (r->gated) {
+            fprintf(f, " %+.1f%% %s (p = %.2g) %s |", (r->gate_ratio - 1) * 100, r->gate_metric,
+                    r->gate_p, r->gate_verdict);
+        } else {
+            fputs(" no baseline |", f);
+        }
         fprintf(f, " %s%s", vb_outcome_name(r->outcome), r->msg[0] ? ": " : "");
         cell_text(f, r->msg);
         fputs(" |\n", f);

@@ -174,7 +174,11 @@ int vb__gate_all(FILE *out, const vb__gate_cli *g, vb_machine *m, vb_result *res
             r->gated = true;
             r->gate_ratio = v.ratio;
             r->gate_p = v.p;
+            r->gate_threshold = v.threshold;
             vb__strlcpy(r->gate_metric, v.metric, sizeof r->gate_metric);
+            vb__strlcpy(r->gate_verdict,
+                        v.regression ? "regression" : v.improvement ? "improved" : "ok",
+                        sizeof r->gate_verdict);
         }
         if (!quiet && r->bench && r->ndata > 0) {
             fprintf(out, "  %-40s %-10s %s\n", r->bench->fullname,

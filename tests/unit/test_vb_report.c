@@ -249,8 +249,18 @@ static void csv_and_markdown(void **state)
     assert_non_null(strstr(csv, "\nboom,,"));
     assert_non_null(strstr(csv, ",crashed\n"));
     snprintf(f->path, sizeof f->path, "%s/r.md", f->dir);
+    /* The first result was judged by the gate: its change against the baseline is shown. */
+    f->r[0].gated = true;
+    f->r[0].gate_ratio = 1.25;
+    f->r[0].gate_p = 0.003;
+    f->r[0].gate_threshold = 1.2;
+    snprintf(f->r[0].gate_metric, sizeof f->r[0].gate_metric, "median");
+    snprintf(f->r[0].gate_verdict, sizeof f->r[0].gate_verdict, "regression");
     assert_int_equal(vb_report_markdown_write(&suite, f->path, NULL), VB_OK);
     const char *md = slurp(f->path);
+    assert_non_null(strstr(md, "| vs baseline | Outcome |"));
+    assert_non_null(strstr(md, "| +25.0% median (p = 0.003) regression |"));
+    assert_non_null(strstr(md, "| no baseline |"));
     assert_non_null(strstr(md, "### calculator"));
     assert_non_null(strstr(md, "| `daily[365]` | 1.0000 us | 2.5000 us | 2.5000 us |"));
     assert_non_null(strstr(md, "crashed: killed by signal 11 \\| core |"));

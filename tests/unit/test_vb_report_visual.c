@@ -75,6 +75,11 @@ static void writes_plots_and_page(void **state)
     json_array_append_new(json_object_get(root, "benchmarks"),
                           json_pack("{s:s, s:s, s:s, s:{s:s}}", "group", "calc", "name", "smoke",
                                     "fullname", "calc/smoke", "extra_info", "outcome", "passed"));
+    /* A gated benchmark: the gate's verdict shows in the page. */
+    json_t *first = json_array_get(json_object_get(root, "benchmarks"), 0);
+    json_object_set_new(json_object_get(first, "extra_info"), "gate",
+                        json_pack("{s:s, s:f, s:f, s:f, s:s}", "metric", "median", "ratio", 1.25,
+                                  "p", 0.001, "threshold", 1.2, "verdict", "regression"));
     assert_int_equal(json_dump_file(root, RESULTS, 0), 0);
     json_decref(root);
     vb_error err;
@@ -99,6 +104,7 @@ static void writes_plots_and_page(void **state)
     assert_int_equal(count_of(html, "<rect class=\"box\""), 4);
     assert_int_equal(count_of(html, "<tr class=\"bad\">"), 1);
     assert_non_null(strstr(html, "threshold_s: 0.06"));
+    assert_non_null(strstr(html, "+25.0% median vs baseline (threshold +20%), p = 0.001: <b>regression</b>"));
     assert_non_null(strstr(html, "<h2>Failures</h2>"));
     assert_non_null(strstr(html, "calc/daily[365]: failed"));
     assert_null(strstr(html, "<script"));
