@@ -17,34 +17,6 @@
 #define VT__PRINTF(f, a)
 #define VT__LIKELY(x) (x)
 #define VT__UNLIKELY(x) (x)
-/* xml_filter.c: the byte filter run over export XML before the parser. It blanks the
- * internal DTD subset (from <!DOCTYPE to the root start tag) keeping newlines, replaces
- * control characters invalid in XML 1.0 by spaces (counted), refuses NUL bytes, and
- * tracks line and column. */
-typedef struct vt__xml_filter {
-    int mode;               /* prolog, comment in the prolog, DOCTYPE, body */
-    int dashes;             /* consecutive '-' seen in a prolog comment */
-    uint64_t offset;        /* absolute offset of the next byte to filter */
-    uint64_t line;          /* 1-based line of the next byte */
-    uint64_t line_start;    /* absolute offset of the first byte of that line */
-    uint64_t control_chars; /* control characters replaced */
-} vt__xml_filter;
-void vt__xml_filter_init(vt__xml_filter *f);
-/* Whether the filter has seen the root start tag. */
-int vt__xml_filter_in_body(const vt__xml_filter *f);
-/* Filters buf[0..len) in place. `*keep` gets the number of trailing bytes that must be
- * passed again, in front of the next block, because they may start a `<!DOCTYPE` (0 when
- * `final`). Errors name `name` and the position. */
-vt_status vt__xml_filter_run(vt__xml_filter *f, char *buf, size_t len, int final,
-                             size_t *keep, const char *name, vt_error *err);
-
-/* decimal.c: decimal numbers of the export. Parses all of s[0..len) as a decimal number
- * ([+-]digits[.digits][e[+-]digits]); returns 1 and sets *out, or 0 when it is not one. */
-int vt__parse_decimal(const char *s, size_t len, double *out);
-/* Parses an ISO 8601 instant as GPX writes it (2020-02-24T18:00:45Z, fraction and
- * offsets accepted) into UTC epoch milliseconds; returns 1 on success. */
-int vt__parse_iso_ms(const char *s, size_t len, int64_t *out);
-
 #endif
 
 /* Allocation: every allocation of the library goes through these (alloc.c). */
