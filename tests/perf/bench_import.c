@@ -7,19 +7,6 @@
 #include "perf_inputs.h"
 #include "vbench/vbench.h"
 
-/* Peak RSS limit of the import benchmarks: the issue's 32 MB, but none in sanitizer builds,
- * whose shadow memory and allocation quarantine multiply RSS (140-160 MiB under ASan). */
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define IMPORT_MAX_RSS_MB 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define IMPORT_MAX_RSS_MB 0
-#endif
-#endif
-#ifndef IMPORT_MAX_RSS_MB
-#define IMPORT_MAX_RSS_MB 32
-#endif
-
 typedef struct import_input {
     char path[4096];
     char db[4096];

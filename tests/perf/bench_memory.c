@@ -13,17 +13,6 @@
 
 #define MB (1000u * 1000u)
 
-/* Peak RSS limits hold for normal builds; sanitizer builds multiply RSS (shadow memory). */
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define IMPORT_MAX_RSS_MB 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define IMPORT_MAX_RSS_MB 0
-#endif
-#endif
-#ifndef IMPORT_MAX_RSS_MB
-#define IMPORT_MAX_RSS_MB 32
-#endif
 
 /* The export of this benchmark: 100 MB (10 MB in smoke runs, which only check the body). */
 typedef struct export_ctx {
