@@ -160,7 +160,7 @@ static vt_status user_version(vt_store *s, int *version, vt_error *err)
 /* Brings the schema to VT_STORE_SCHEMA_VERSION, one step per version, in one transaction. */
 static vt_status migrate(vt_store *s, int read_only, vt_error *err)
 {
-    int version;
+    int version = 0;
     vt_status st = user_version(s, &version, err);
     if (st != VT_OK) {
         return st;
