@@ -287,6 +287,11 @@ vt_status vt_store_open(const char *path, const vt_store_options *options, vt_st
     return VT_OK;
 }
 
+vt_status vt_store_process_init(void)
+{
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK ? VT_OK : VT_ERR_INVALID;
+}
+
 void vt_store_close(vt_store *s)
 {
     if (!s) {
