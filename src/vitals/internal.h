@@ -103,6 +103,10 @@ struct sqlite3;
 struct sqlite3 *vt__store_db(vt_store *store);
 /* Copies SQLite's last error message of `db` into `err` with a prefix saying what failed. */
 vt_status vt__store_sqlite_error(struct sqlite3 *db, vt_error *err, const char *what);
+/* vt_store_insert that also gives the record's row id, whether it was inserted now or was
+ * already stored (then found through the natural-key index). */
+vt_status vt__store_insert_id(vt_store *store, const vt_record *rec, const vt_strpool *strings,
+                              vt_insert_stats *stats, int64_t *id, vt_error *err);
 
 /* Import tables (store_items.c): creates the tables of workouts, correlations, activity
  * summaries, routes and other elements inside the schema's creation transaction. */

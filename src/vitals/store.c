@@ -38,6 +38,7 @@ struct vt_store {
     char *path;
     int in_txn;
     sqlite3_stmt *insert_record, *insert_meta, *insert_beat, *meta_key_select, *meta_key_insert;
+    sqlite3_stmt *record_id; /* a stored record's id by its natural key, prepared when needed */
     sqlite3_stmt *kind_select[K_COUNT], *kind_insert[K_COUNT];
     id_cache cache;
     vt_insert_stats *sink_stats;
@@ -310,6 +311,7 @@ void vt_store_close(vt_store *s)
         vt_store_rollback(s);
     }
     sqlite3_finalize(s->insert_record);
+    sqlite3_finalize(s->record_id);
     sqlite3_finalize(s->insert_meta);
     sqlite3_finalize(s->insert_beat);
     sqlite3_finalize(s->meta_key_select);
@@ -530,8 +532,42 @@ static vt_status insert_children(vt_store *s, const vt_record *r, int64_t rowid,
     return VT_OK;
 }
 
+/* The id of the stored record with this natural key (the unique index's columns). */
+static vt_status stored_record_id(vt_store *s, int64_t type_id, const char *day, int64_t start,
+                                  uint64_t key, int64_t *id, vt_error *err)
+{
+    vt_status st;
+    if (!s->record_id &&
+        (st = prepare(s,
+                      "SELECT id FROM records WHERE type_id = ?1 AND day = ?2 AND start_utc = ?3"
+                      " AND natural_key = ?4",
+                      &s->record_id, err)) != VT_OK) {
+        return st;
+    }
+    sqlite3_stmt *q = s->record_id;
+    sqlite3_bind_int64(q, 1, type_id);
+    sqlite3_bind_text(q, 2, day, 10, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 3, start);
+    sqlite3_bind_int64(q, 4, (int64_t)key);
+    const int rc = sqlite3_step(q);
+    *id = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+    sqlite3_reset(q);
+    if (rc != SQLITE_ROW) {
+        return rc == SQLITE_DONE ? vt__error(err, VT_ERR_INTERNAL,
+                                             "%s: a duplicate record is not in the index", s->path)
+                                 : vt__store_sqlite_error(s->db, err, s->path);
+    }
+    return VT_OK;
+}
+
 vt_status vt_store_insert(vt_store *s, const vt_record *r, const vt_strpool *strings,
                           vt_insert_stats *stats, vt_error *err)
+{
+    return vt__store_insert_id(s, r, strings, stats, NULL, err);
+}
+
+vt_status vt__store_insert_id(vt_store *s, const vt_record *r, const vt_strpool *strings,
+                              vt_insert_stats *stats, int64_t *id, vt_error *err)
 {
     int64_t ids[K_COUNT];
     const uint32_t pids[K_COUNT] = {r->type, r->source, r->unit, r->device, r->source_version};
@@ -607,13 +643,17 @@ vt_status vt_store_insert(vt_store *s, const vt_record *r, const vt_strpool *str
         if (stats) {
             stats->duplicates++;
         }
-        return VT_OK;
+        return id ? stored_record_id(s, ids[K_TYPE], day, r->start.utc, key, id, err) : VT_OK;
     }
     if (stats) {
         stats->inserted++;
     }
+    const int64_t rowid = sqlite3_last_insert_rowid(s->db);
+    if (id) {
+        *id = rowid;
+    }
     if (r->metadata_count || r->beat_count) {
-        return insert_children(s, r, sqlite3_last_insert_rowid(s->db), err);
+        return insert_children(s, r, rowid, err);
     }
     return VT_OK;
 }
