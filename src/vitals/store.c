@@ -611,7 +611,8 @@ vt_status vt__store_insert_id(vt_store *s, const vt_record *r, const vt_strpool 
             sqlite3_bind_null(q, col[k]);
         }
     }
-    sqlite3_bind_text(q, 6, day, 10, SQLITE_TRANSIENT);
+    /* STATIC: `day` lives until the step below is done; TRANSIENT cost a malloc and a copy. */
+    sqlite3_bind_text(q, 6, day, 10, SQLITE_STATIC);
     sqlite3_bind_int64(q, 7, r->start.utc);
     sqlite3_bind_int(q, 8, r->start.offset_min);
     sqlite3_bind_int64(q, 9, r->end.utc);
