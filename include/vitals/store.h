@@ -36,6 +36,17 @@ typedef struct vt_store_options {
 vt_status vt_store_open(const char *path, const vt_store_options *options, vt_store **out,
                         vt_error *err);
 
+/**
+ * Optional, for programs that own their process: turns off SQLite's process-wide memory
+ * statistics (SQLITE_CONFIG_MEMSTATUS), which take a global mutex and update counters on
+ * every allocation SQLite makes (about a tenth of an import's SQLite work). Call it once at
+ * program start, before any thread uses SQLite: sqlite3_config() is not thread-safe and only
+ * works before SQLite initialises. Returns VT_OK, or VT_ERR_INVALID when SQLite was already
+ * initialised (then nothing changes). The library never calls it by itself: an application
+ * that relies on sqlite3_memory_used() or sqlite3_soft_heap_limit64() should not call it.
+ */
+vt_status vt_store_process_init(void);
+
 /** Closes the store, rolling back an open transaction; NULL is accepted. */
 void vt_store_close(vt_store *store);
 

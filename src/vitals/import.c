@@ -59,6 +59,15 @@ static vt_status on_element(void *ctx, const vt_element *el, vt_error *err)
     return vt__items_element(im->items, el, err);
 }
 
+/* The end of the export: the records still waiting in the store go in while the reader's
+ * string pool (their category text) lives. */
+static vt_status on_end(void *ctx, const vt_export_summary *summary, vt_error *err)
+{
+    importer *im = ctx;
+    (void)summary;
+    return vt__store_flush(im->store, err);
+}
+
 static double now_seconds(void)
 {
     struct timespec ts;
@@ -87,6 +96,7 @@ vt_status vt_import(vt_store *store, const char *path, const vt_import_options *
         vt_store_rollback(store);
         return st;
     }
+    vt__store_batch_records(store);
     vt_sink sink;
     vt__pipeline *pipeline = NULL;
     if (!options || options->threads != 1) {
@@ -105,6 +115,7 @@ vt_status vt_import(vt_store *store, const char *path, const vt_import_options *
         sink.correlation = on_correlation;
         sink.activity_summary = on_summary;
         sink.element = on_element;
+        sink.end = on_end;
     }
     vt_error rerr;
     vt_error_clear(&rerr);

@@ -540,7 +540,9 @@ vt_status vt__pipeline_finish(vt__pipeline *p, vt_status reader_status, vt_error
         }
         return p->werr.code;
     }
-    return VT_OK;
+    /* The writer is done: the records still waiting in the store go in while the mirror pool
+     * (their category text) lives. */
+    return vt__store_flush(p->store, err);
 }
 
 void vt__pipeline_free(vt__pipeline *p)

@@ -75,6 +75,19 @@ struct sqlite3;
 struct sqlite3 *vt__store_db(vt_store *store);
 /* Copies SQLite's last error message of `db` into `err` with a prefix saying what failed. */
 vt_status vt__store_sqlite_error(struct sqlite3 *db, vt_error *err, const char *what);
+/* From now until the commit or rollback, vt_store_insert may keep records without children
+ * (at most 16, their values only) to insert them several rows per statement; a record with
+ * children goes in at once, so row ids need not follow the input's order. Nothing may read
+ * `records` meanwhile: vt_store_query, vt_store_count, an insert wanting an id and the commit
+ * insert the waiting records first; a rollback drops them. No effect outside a transaction. */
+void vt__store_batch_records(vt_store *store);
+/* Inserts the records waiting. The producer calls it before its string pool goes away: a
+ * waiting record points at its category text in the pool. */
+vt_status vt__store_flush(vt_store *store, vt_error *err);
+/* vt_store_insert that also gives the record's row id, whether it was inserted now or was
+ * already stored (then found through the natural-key index). */
+vt_status vt__store_insert_id(vt_store *store, const vt_record *rec, const vt_strpool *strings,
+                              vt_insert_stats *stats, int64_t *id, vt_error *err);
 
 /* Import tables (store_items.c): creates the tables of workouts, correlations, activity
  * summaries, routes and other elements inside the schema's creation transaction. */

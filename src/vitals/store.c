@@ -33,11 +33,36 @@ typedef struct id_cache {
     size_t cap[K_COUNT];
 } id_cache;
 
+/* The values of one row of `records`, ready to bind. */
+typedef struct pending_record {
+    int64_t ids[K_COUNT]; /* database ids; 0 binds NULL (type and source are never 0) */
+    int64_t start, end, created;
+    int start_tz, end_tz, created_tz;
+    int has_created, has_value;
+    double value;
+    const char *category; /* in the string pool (its blocks never move), or NULL */
+    int category_len;
+    uint64_t key;
+    char day[VT_DAY_BUFSZ];
+    vt_insert_stats *stats;
+} pending_record;
+
+/* Rows per multi-row INSERT: a statement step has a fixed cost (cursors opened and closed,
+ * registers allocated and freed, the halt) that 16 rows share. 16 x 15 parameters stay far
+ * below SQLite's limit. */
+enum { RECORD_ROWS = 16, RECORD_COLS = 15 };
+
 struct vt_store {
     sqlite3 *db;
     char *path;
     int in_txn;
     sqlite3_stmt *insert_record, *insert_meta, *insert_beat, *meta_key_select, *meta_key_insert;
+    sqlite3_stmt *record_id; /* a stored record's id by its natural key, prepared when needed */
+    sqlite3_stmt *insert_records; /* RECORD_ROWS rows in one statement, prepared when needed */
+    /* During an import, records without children wait here to go in RECORD_ROWS at a time. */
+    int batching;
+    size_t pending_count;
+    pending_record pending[RECORD_ROWS];
     sqlite3_stmt *kind_select[K_COUNT], *kind_insert[K_COUNT];
     id_cache cache;
     vt_insert_stats *sink_stats;
@@ -160,7 +185,7 @@ static vt_status user_version(vt_store *s, int *version, vt_error *err)
 /* Brings the schema to VT_STORE_SCHEMA_VERSION, one step per version, in one transaction. */
 static vt_status migrate(vt_store *s, int read_only, vt_error *err)
 {
-    int version;
+    int version = 0;
     vt_status st = user_version(s, &version, err);
     if (st != VT_OK) {
         return st;
@@ -265,6 +290,15 @@ vt_status vt_store_open(const char *path, const vt_store_options *options, vt_st
     }
     sqlite3_extended_result_codes(s->db, 1);
     sqlite3_busy_timeout(s->db, o->busy_timeout_ms > 0 ? o->busy_timeout_ms : 5000);
+    /* A new file gets 16 KiB pages (SQLite's default is 4 KiB): a quarter of the pages, page
+     * writes and WAL frames for the same rows, and shallower trees. It must come before the
+     * journal mode, which writes the first page, and before the cache size, which SQLite turns
+     * into a number of pages of the page size of the moment. On an existing file it changes
+     * nothing. */
+    if (!o->read_only && (st = exec(s, "PRAGMA page_size = 16384", err)) != VT_OK) {
+        vt_store_close(s);
+        return st;
+    }
     char pragma[128];
     snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%d; PRAGMA temp_store = MEMORY;",
              o->cache_kib > 0 ? o->cache_kib : 2048);
@@ -287,6 +321,11 @@ vt_status vt_store_open(const char *path, const vt_store_options *options, vt_st
     return VT_OK;
 }
 
+vt_status vt_store_process_init(void)
+{
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK ? VT_OK : VT_ERR_INVALID;
+}
+
 void vt_store_close(vt_store *s)
 {
     if (!s) {
@@ -296,6 +335,8 @@ void vt_store_close(vt_store *s)
         vt_store_rollback(s);
     }
     sqlite3_finalize(s->insert_record);
+    sqlite3_finalize(s->record_id);
+    sqlite3_finalize(s->insert_records);
     sqlite3_finalize(s->insert_meta);
     sqlite3_finalize(s->insert_beat);
     sqlite3_finalize(s->meta_key_select);
@@ -324,9 +365,27 @@ vt_status vt_store_begin(vt_store *s, vt_error *err)
     return st;
 }
 
+static vt_status flush_records(vt_store *s, vt_error *err);
+
+void vt__store_batch_records(vt_store *s)
+{
+    s->batching = s->in_txn;
+}
+
+vt_status vt__store_flush(vt_store *s, vt_error *err)
+{
+    return flush_records(s, err);
+}
+
 vt_status vt_store_commit(vt_store *s, vt_error *err)
 {
-    vt_status st = exec(s, "COMMIT", err);
+    vt_status st = flush_records(s, err);
+    s->batching = 0;
+    if (st != VT_OK) {
+        vt_store_rollback(s);
+        return st;
+    }
+    st = exec(s, "COMMIT", err);
     if (st == VT_OK) {
         s->in_txn = 0;
     } else {
@@ -337,6 +396,8 @@ vt_status vt_store_commit(vt_store *s, vt_error *err)
 
 void vt_store_rollback(vt_store *s)
 {
+    s->pending_count = 0;
+    s->batching = 0;
     if (!sqlite3_get_autocommit(s->db)) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     }
@@ -516,17 +577,165 @@ static vt_status insert_children(vt_store *s, const vt_record *r, int64_t rowid,
     return VT_OK;
 }
 
+/* The id of the stored record with this natural key (the unique index's columns). */
+static vt_status stored_record_id(vt_store *s, int64_t type_id, const char *day, int64_t start,
+                                  uint64_t key, int64_t *id, vt_error *err)
+{
+    vt_status st;
+    if (!s->record_id &&
+        (st = prepare(s,
+                      "SELECT id FROM records WHERE type_id = ?1 AND day = ?2 AND start_utc = ?3"
+                      " AND natural_key = ?4",
+                      &s->record_id, err)) != VT_OK) {
+        return st;
+    }
+    sqlite3_stmt *q = s->record_id;
+    sqlite3_bind_int64(q, 1, type_id);
+    sqlite3_bind_text(q, 2, day, 10, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 3, start);
+    sqlite3_bind_int64(q, 4, (int64_t)key);
+    const int rc = sqlite3_step(q);
+    *id = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+    sqlite3_reset(q);
+    if (rc != SQLITE_ROW) {
+        return rc == SQLITE_DONE ? vt__error(err, VT_ERR_INTERNAL,
+                                             "%s: a duplicate record is not in the index", s->path)
+                                 : vt__store_sqlite_error(s->db, err, s->path);
+    }
+    return VT_OK;
+}
+
 vt_status vt_store_insert(vt_store *s, const vt_record *r, const vt_strpool *strings,
                           vt_insert_stats *stats, vt_error *err)
 {
-    int64_t ids[K_COUNT];
+    return vt__store_insert_id(s, r, strings, stats, NULL, err);
+}
+
+/* Binds one row's 15 values from parameter base+1 on. */
+static void bind_record(sqlite3_stmt *q, int base, const pending_record *pr)
+{
+    static const int col[K_COUNT] = {1, 2, 5, 4, 3}; /* type, source, unit, device, version */
+    for (int k = 0; k < K_COUNT; k++) {
+        if (pr->ids[k]) {
+            sqlite3_bind_int64(q, base + col[k], pr->ids[k]);
+        } else {
+            sqlite3_bind_null(q, base + col[k]);
+        }
+    }
+    sqlite3_bind_text(q, base + 6, pr->day, 10, SQLITE_STATIC);
+    sqlite3_bind_int64(q, base + 7, pr->start);
+    sqlite3_bind_int(q, base + 8, pr->start_tz);
+    sqlite3_bind_int64(q, base + 9, pr->end);
+    sqlite3_bind_int(q, base + 10, pr->end_tz);
+    if (pr->has_created) {
+        sqlite3_bind_int64(q, base + 11, pr->created);
+        sqlite3_bind_int(q, base + 12, pr->created_tz);
+    } else {
+        sqlite3_bind_null(q, base + 11);
+        sqlite3_bind_null(q, base + 12);
+    }
+    if (pr->has_value) {
+        sqlite3_bind_double(q, base + 13, pr->value);
+    } else {
+        sqlite3_bind_null(q, base + 13);
+    }
+    if (pr->category) {
+        sqlite3_bind_text(q, base + 14, pr->category, pr->category_len, SQLITE_STATIC);
+    } else {
+        sqlite3_bind_null(q, base + 14);
+    }
+    sqlite3_bind_int64(q, base + 15, (int64_t)pr->key);
+}
+
+/* Steps a bound insert; gives how many of its rows were new (the others were stored). */
+static vt_status run_insert(vt_store *s, sqlite3_stmt *q, int *added, vt_error *err)
+{
+    const int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE) {
+        return vt__store_sqlite_error(s->db, err, s->path);
+    }
+    *added = sqlite3_changes(s->db);
+    return VT_OK;
+}
+
+static void count(vt_insert_stats *stats, int rows, int added)
+{
+    if (stats) {
+        stats->inserted += (uint64_t)added;
+        stats->duplicates += (uint64_t)(rows - added);
+    }
+}
+
+static vt_status prepare_insert_records(vt_store *s, vt_error *err)
+{
+    static const char head[] = "INSERT OR IGNORE INTO records(type_id, source_id, "
+                               "source_version_id, device_id, unit_id, day, start_utc, start_tz, "
+                               "end_utc, end_tz, created_utc, created_tz, value, category, "
+                               "natural_key) VALUES";
+    char sql[sizeof head + RECORD_ROWS * 32];
+    size_t len = sizeof head - 1;
+    memcpy(sql, head, len);
+    for (int i = 0; i < RECORD_ROWS; i++) {
+        static const char row[] = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        if (i > 0) {
+            sql[len++] = ',';
+        }
+        memcpy(sql + len, row, sizeof row - 1);
+        len += sizeof row - 1;
+    }
+    sql[len] = '\0';
+    return prepare(s, sql, &s->insert_records, err);
+}
+
+/* Inserts the records waiting: a full group in one statement, a shorter one row by row. */
+static vt_status flush_records(vt_store *s, vt_error *err)
+{
+    const size_t n = s->pending_count;
+    s->pending_count = 0;
+    vt_status st;
+    int added = 0;
+    if (n == RECORD_ROWS) {
+        if (!s->insert_records && (st = prepare_insert_records(s, err)) != VT_OK) {
+            return st;
+        }
+        for (size_t i = 0; i < n; i++) {
+            bind_record(s->insert_records, (int)i * RECORD_COLS, &s->pending[i]);
+        }
+        if ((st = run_insert(s, s->insert_records, &added, err)) != VT_OK) {
+            return st;
+        }
+        count(s->pending[0].stats, (int)n, added);
+        return VT_OK;
+    }
+    for (size_t i = 0; i < n; i++) {
+        bind_record(s->insert_record, 0, &s->pending[i]);
+        if ((st = run_insert(s, s->insert_record, &added, err)) != VT_OK) {
+            return st;
+        }
+        count(s->pending[i].stats, 1, added);
+    }
+    return VT_OK;
+}
+
+vt_status vt__store_insert_id(vt_store *s, const vt_record *r, const vt_strpool *strings,
+                              vt_insert_stats *stats, int64_t *id, vt_error *err)
+{
     const uint32_t pids[K_COUNT] = {r->type, r->source, r->unit, r->device, r->source_version};
     vt_status st;
     if (r->type == 0 || r->source == 0) {
         return vt__error(err, VT_ERR_INVALID, "a record needs a type and a source");
     }
+    pending_record one;
+    const int wait = s->batching && !id && !r->metadata_count && !r->beat_count;
+    if (wait && s->pending_count > 0 && s->pending[0].stats != stats) {
+        if ((st = flush_records(s, err)) != VT_OK) {
+            return st;
+        }
+    }
+    pending_record *pr = wait ? &s->pending[s->pending_count] : &one;
     for (int k = 0; k < K_COUNT; k++) {
-        if ((st = map_id(s, k, strings, pids[k], &ids[k], err)) != VT_OK) {
+        if ((st = map_id(s, k, strings, pids[k], &pr->ids[k], err)) != VT_OK) {
             return st;
         }
     }
@@ -534,8 +743,8 @@ vt_status vt_store_insert(vt_store *s, const vt_record *r, const vt_strpool *str
     const char *cat = (r->flags & VT_RECORD_CATEGORY) ? vt_strpool_get(strings, r->category, &cat_len)
                                                       : NULL;
     /* The natural key: what makes two samples the same sample, across exports. */
-    uint64_t key = vt__hash_mix((uint64_t)ids[K_TYPE], (uint64_t)ids[K_SOURCE]);
-    key = vt__hash_mix(key, (uint64_t)ids[K_UNIT]);
+    uint64_t key = vt__hash_mix((uint64_t)pr->ids[K_TYPE], (uint64_t)pr->ids[K_SOURCE]);
+    key = vt__hash_mix(key, (uint64_t)pr->ids[K_UNIT]);
     key = vt__hash_mix(key, (uint64_t)r->start.utc);
     key = vt__hash_mix(key, (uint64_t)r->end.utc);
     key = vt__hash_mix(key, (r->flags & VT_RECORD_HAS_CREATED) ? (uint64_t)r->created.utc : 0);
@@ -547,59 +756,52 @@ vt_status vt_store_insert(vt_store *s, const vt_record *r, const vt_strpool *str
     } else if (cat) {
         key = vt__hash_mix(key, vt__hash_bytes(cat, cat_len, 1));
     }
-    char day[VT_DAY_BUFSZ];
-    vt_day_format(vt_time_local_day(r->start), day);
-
-    sqlite3_stmt *q = s->insert_record;
-    sqlite3_bind_int64(q, 1, ids[K_TYPE]);
-    sqlite3_bind_int64(q, 2, ids[K_SOURCE]);
-    for (int k = K_UNIT; k < K_COUNT; k++) {
-        static const int col[K_COUNT] = {0, 0, 5, 4, 3};
-        if (ids[k]) {
-            sqlite3_bind_int64(q, col[k], ids[k]);
-        } else {
-            sqlite3_bind_null(q, col[k]);
-        }
+    pr->key = key;
+    vt_day_format(vt_time_local_day(r->start), pr->day);
+    pr->start = r->start.utc;
+    pr->start_tz = r->start.offset_min;
+    pr->end = r->end.utc;
+    pr->end_tz = r->end.offset_min;
+    pr->has_created = (r->flags & VT_RECORD_HAS_CREATED) != 0;
+    pr->created = r->created.utc;
+    pr->created_tz = r->created.offset_min;
+    pr->has_value = (r->flags & VT_RECORD_NUMERIC) && isfinite(r->value);
+    pr->value = r->value;
+    pr->category = cat;
+    pr->category_len = (int)cat_len;
+    pr->stats = stats;
+    if (wait) {
+        return ++s->pending_count == RECORD_ROWS ? flush_records(s, err) : VT_OK;
     }
-    sqlite3_bind_text(q, 6, day, 10, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(q, 7, r->start.utc);
-    sqlite3_bind_int(q, 8, r->start.offset_min);
-    sqlite3_bind_int64(q, 9, r->end.utc);
-    sqlite3_bind_int(q, 10, r->end.offset_min);
-    if (r->flags & VT_RECORD_HAS_CREATED) {
-        sqlite3_bind_int64(q, 11, r->created.utc);
-        sqlite3_bind_int(q, 12, r->created.offset_min);
-    } else {
-        sqlite3_bind_null(q, 11);
-        sqlite3_bind_null(q, 12);
+    /* A record with children, or whose id is wanted, goes in alone and now, ahead of the
+     * records waiting (its row id is needed). Those go first when one of them has its natural
+     * key, so that the first in the input still wins; and when its id is wanted, since the
+     * caller may look records up. */
+    int same = id != NULL;
+    for (size_t i = 0; !same && i < s->pending_count; i++) {
+        const pending_record *w = &s->pending[i];
+        same = w->key == pr->key && w->ids[K_TYPE] == pr->ids[K_TYPE] && w->start == pr->start &&
+               memcmp(w->day, pr->day, 10) == 0;
     }
-    if ((r->flags & VT_RECORD_NUMERIC) && isfinite(r->value)) {
-        sqlite3_bind_double(q, 13, r->value);
-    } else {
-        sqlite3_bind_null(q, 13);
+    if (same && (st = flush_records(s, err)) != VT_OK) {
+        return st;
     }
-    if (cat) {
-        sqlite3_bind_text(q, 14, cat, (int)cat_len, SQLITE_STATIC);
-    } else {
-        sqlite3_bind_null(q, 14);
+    int added = 0;
+    bind_record(s->insert_record, 0, pr);
+    if ((st = run_insert(s, s->insert_record, &added, err)) != VT_OK) {
+        return st;
     }
-    sqlite3_bind_int64(q, 15, (int64_t)key);
-    const int rc = sqlite3_step(q);
-    sqlite3_reset(q);
-    if (rc != SQLITE_DONE) {
-        return vt__store_sqlite_error(s->db, err, s->path);
+    count(stats, 1, added);
+    if (!added) {
+        return id ? stored_record_id(s, pr->ids[K_TYPE], pr->day, pr->start, key, id, err)
+                  : VT_OK;
     }
-    if (sqlite3_changes(s->db) == 0) {
-        if (stats) {
-            stats->duplicates++;
-        }
-        return VT_OK;
-    }
-    if (stats) {
-        stats->inserted++;
+    const int64_t rowid = sqlite3_last_insert_rowid(s->db);
+    if (id) {
+        *id = rowid;
     }
     if (r->metadata_count || r->beat_count) {
-        return insert_children(s, r, sqlite3_last_insert_rowid(s->db), err);
+        return insert_children(s, r, rowid, err);
     }
     return VT_OK;
 }
@@ -652,6 +854,10 @@ vt_sink vt_store_sink(vt_store *store, vt_insert_stats *stats)
 vt_status vt_store_query(vt_store *s, const char *sql, vt_row_fn fn, void *ctx, vt_error *err)
 {
     sqlite3_stmt *q;
+    const vt_status flushed = flush_records(s, err);
+    if (flushed != VT_OK) {
+        return flushed;
+    }
     const char *tail = NULL;
     if (sqlite3_prepare_v2(s->db, sql, -1, &q, &tail) != SQLITE_OK) {
         return vt__store_sqlite_error(s->db, err, "query");
@@ -697,6 +903,10 @@ vt_status vt_store_query(vt_store *s, const char *sql, vt_row_fn fn, void *ctx, 
 vt_status vt_store_count(vt_store *s, uint64_t *count, vt_error *err)
 {
     sqlite3_stmt *q;
+    const vt_status flushed = flush_records(s, err);
+    if (flushed != VT_OK) {
+        return flushed;
+    }
     if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM records", -1, &q, NULL) != SQLITE_OK) {
         return vt__store_sqlite_error(s->db, err, s->path);
     }

@@ -115,7 +115,6 @@ enum {
     Q_POINT,
     Q_CORR,
     Q_CMEMBER,
-    Q_MEMBER_ID,
     Q_SUMMARY,
     Q_ELEMENT,
     Q_ELEMENT_ID,
@@ -147,11 +146,6 @@ static const char *const SQL[Q_COUNT] = {
     " start_tz, end_utc, end_tz, created_utc, created_tz, metadata_json, natural_key)"
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     "INSERT OR IGNORE INTO correlation_members(correlation_id, record_id) VALUES(?1, ?2)",
-    /* A member record, found by what identifies it (it was just inserted or was there). */
-    "SELECT r.id FROM records r JOIN types t ON t.id = r.type_id"
-    " JOIN sources s ON s.id = r.source_id"
-    " WHERE t.identifier = ?1 AND s.name = ?2 AND r.start_utc = ?3 AND r.end_utc = ?4"
-    " AND r.value IS ?5 AND r.category IS ?6 LIMIT 1",
     /* A later export knows more of a day's rings: the newest values win. */
     "INSERT INTO activity_summaries(day, active_energy_burned, active_energy_burned_goal,"
     " active_energy_burned_unit, move_time, move_time_goal, exercise_time, exercise_time_goal,"
@@ -531,30 +525,6 @@ vt_status vt__items_route_points(vt__items *it, uint32_t ref, const vt_route_poi
     return VT_OK;
 }
 
-static vt_status member_id(vt__items *it, const vt_record *m, const vt_strpool *strings,
-                           int64_t *id, vt_error *err)
-{
-    sqlite3_stmt *q = it->q[Q_MEMBER_ID];
-    bind_str(q, 1, strings, m->type);
-    bind_str(q, 2, strings, m->source);
-    sqlite3_bind_int64(q, 3, m->start.utc);
-    sqlite3_bind_int64(q, 4, m->end.utc);
-    if ((m->flags & VT_RECORD_NUMERIC) && isfinite(m->value)) {
-        sqlite3_bind_double(q, 5, m->value);
-    }
-    if (m->flags & VT_RECORD_CATEGORY) {
-        bind_str(q, 6, strings, m->category);
-    }
-    const int rc = sqlite3_step(q);
-    *id = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
-    sqlite3_reset(q);
-    sqlite3_clear_bindings(q);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        return db_fail(it, err, "looking up a correlation member");
-    }
-    return VT_OK;
-}
-
 vt_status vt__items_correlation(vt__items *it, vt_store *store, const vt_correlation *c,
                                 const vt_strpool *strings, vt_insert_stats *records, vt_error *err)
 {
@@ -594,19 +564,14 @@ vt_status vt__items_correlation(vt__items *it, vt_store *store, const vt_correla
         /* The member is also a top-level Record of the export: inserting it through the
          * store's natural key stores it once, whichever comes first; then link it. */
         vt_insert_stats one = {0, 0};
-        if ((st = vt_store_insert(store, &c->members[i], strings, &one, err)) != VT_OK) {
+        int64_t rid;
+        if ((st = vt__store_insert_id(store, &c->members[i], strings, &one, &rid, err)) !=
+            VT_OK) {
             return st;
         }
         if (records) {
             records->inserted += one.inserted;
             records->duplicates += one.duplicates;
-        }
-        int64_t rid;
-        if ((st = member_id(it, &c->members[i], strings, &rid, err)) != VT_OK) {
-            return st;
-        }
-        if (rid == 0) {
-            continue; /* not findable by its key columns (no source): stored, not linked */
         }
         q = it->q[Q_CMEMBER];
         sqlite3_bind_int64(q, 1, cid);

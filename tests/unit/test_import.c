@@ -242,6 +242,62 @@ static void correlations_link_members_and_duplicates_collapse(void **state)
     remove_db();
 }
 
+/* Records without children may wait in the store to go in several per statement, while a
+ * record with metadata goes in at once: the first of two copies of a sample must still win,
+ * whichever of them has the metadata, and a re-import must add nothing. */
+static void the_first_copy_of_a_sample_wins(void **state)
+{
+    (void)state;
+    const char *plain = " <Record type=\"HKQuantityTypeIdentifierStepCount\" sourceName=\"Phone\" "
+                        "unit=\"count\" startDate=\"2020-01-01 10:0%d:00 +0000\" "
+                        "endDate=\"2020-01-01 10:0%d:30 +0000\" value=\"%d\"/>\n";
+    const char *with_meta =
+        " <Record type=\"HKQuantityTypeIdentifierStepCount\" sourceName=\"Phone\" "
+        "unit=\"count\" startDate=\"2020-01-01 10:0%d:00 +0000\" endDate=\"2020-01-01 "
+        "10:0%d:30 +0000\" value=\"%d\"><MetadataEntry key=\"k\" value=\"v\"/></Record>\n";
+    char xml[8192];
+    size_t n = (size_t)snprintf(xml, sizeof xml,
+                                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                                "<HealthData locale=\"en_US\">\n"
+                                " <ExportDate value=\"2020-02-01 10:00:00 +0000\"/>\n");
+    /* Sample 1: plain first, then a copy with metadata. Sample 2: the other way round.
+     * Samples 3 to 5: plain, so that more records wait around the copies. */
+    n += (size_t)snprintf(xml + n, sizeof xml - n, plain, 1, 1, 11);
+    n += (size_t)snprintf(xml + n, sizeof xml - n, plain, 3, 3, 33);
+    n += (size_t)snprintf(xml + n, sizeof xml - n, with_meta, 2, 2, 22);
+    n += (size_t)snprintf(xml + n, sizeof xml - n, with_meta, 1, 1, 11);
+    n += (size_t)snprintf(xml + n, sizeof xml - n, plain, 2, 2, 22);
+    n += (size_t)snprintf(xml + n, sizeof xml - n, plain, 4, 4, 44);
+    n += (size_t)snprintf(xml + n, sizeof xml - n, plain, 5, 5, 55);
+    snprintf(xml + n, sizeof xml - n, "</HealthData>\n");
+    char path[300];
+    snprintf(path, sizeof path, "%s.xml", db_path);
+    write_file(path, xml);
+    for (int threads = 1; threads <= 2; threads++) {
+        vt_store *s = fresh_store();
+        vt_import_options o;
+        memset(&o, 0, sizeof o);
+        o.threads = threads;
+        vt_import_stats st;
+        vt_error err;
+        for (int round = 0; round < 2; round++) {
+            if (vt_import(s, path, &o, &st, &err) != VT_OK) {
+                fail_msg("%s", err.msg);
+            }
+            assert_int_equal(st.records.inserted, round == 0 ? 5 : 0);
+            assert_int_equal(st.records.duplicates, round == 0 ? 2 : 7);
+            assert_int_equal(scalar(s, "SELECT count(*) FROM records"), 5);
+            assert_int_equal(scalar(s, "SELECT count(*) FROM record_metadata"), 1);
+            assert_int_equal(scalar(s, "SELECT r.value FROM record_metadata m JOIN records r "
+                                       "ON r.id = m.record_id"),
+                             22);
+        }
+        vt_store_close(s);
+        remove_db();
+    }
+    remove(path);
+}
+
 static void bad_inputs_leave_the_database_untouched(void **state)
 {
     (void)state;
@@ -486,6 +542,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(samples_import_fully_and_once),
         cmocka_unit_test(correlations_link_members_and_duplicates_collapse),
+        cmocka_unit_test(the_first_copy_of_a_sample_wins),
         cmocka_unit_test(bad_inputs_leave_the_database_untouched),
         cmocka_unit_test(cli_exit_codes_and_one_line_errors),
         cmocka_unit_test(one_and_two_threads_store_the_same),
