@@ -311,7 +311,9 @@ static void add_metadata(vt_reader *r, int nb, const xmlChar **a)
         return;
     }
     if (!grow(r, (void **)&r->meta, &r->meta_cap, r->meta_count + 1, sizeof *r->meta) ||
-        !grow(r, (void **)&r->meta_bytes, &r->meta_bytes_cap, r->meta_bytes_len + klen + vlen, 1)) {
+        /* + 1: the arena exists even when every key and value so far is empty. */
+        !grow(r, (void **)&r->meta_bytes, &r->meta_bytes_cap, r->meta_bytes_len + klen + vlen + 1,
+              1)) {
         return;
     }
     meta_slot *m = &r->meta[r->meta_count++];
@@ -351,6 +353,12 @@ static void reset_item(vt_reader *r)
     r->event_count = 0;
     r->stat_count = 0;
     r->route_count = 0;
+}
+
+/* The beats from index `first` on; NULL before any beat was kept (NULL + 0 is undefined). */
+static const vt_beat *beats_at(const vt_reader *r, size_t first)
+{
+    return r->beats ? r->beats + first : NULL;
 }
 
 static void add_beat(vt_reader *r, int nb, const xmlChar **a)
@@ -524,7 +532,7 @@ static void end_record(vt_reader *r)
             return;
         }
         rec->metadata = r->entries + r->rec_meta_first;
-        rec->beats = r->beats + r->rec_beat_first;
+        rec->beats = beats_at(r, r->rec_beat_first);
         vt_error e = {0};
         call(r, r->sink.record(r->sink.ctx, rec, r->pool, &e), &e);
     }
@@ -614,7 +622,7 @@ static void end_correlation(vt_reader *r)
         for (size_t i = 0; i < r->member_count; i++) {
             vt_record *m = &r->members[i];
             m->metadata = r->entries + r->member_meta[2 * i];
-            m->beats = r->beats + r->member_meta[2 * i + 1];
+            m->beats = beats_at(r, r->member_meta[2 * i + 1]);
             own += m->metadata_count;
         }
         /* Own entries may interleave with members' in document order; gather them at the end
@@ -1390,7 +1398,7 @@ vt_status vt__reader_finish_xml(vt_reader *r, vt_error *err)
         return sticky(r, err);
     }
     r->terminating = 1;
-    if (parse(r, NULL, 0, 1, err) != VT_OK) {
+    if (parse(r, "", 0, 1, err) != VT_OK) { /* "", not NULL: NULL + 0 is undefined */
         return r->status;
     }
     if (!r->saw_root) {
