@@ -5,6 +5,9 @@
 BUILD        ?= build
 RELEASE      ?= build/release
 ASAN_BUILD   ?= build/asan
+FUZZ_BUILD   ?= build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= reader_xml reader_zip time time_of_day baseline
 JOBS         ?= $(shell nproc 2>/dev/null || echo 2)
 PREFIX       ?= /usr/local
 WERROR       ?= OFF
@@ -12,7 +15,7 @@ CMAKE        ?= cmake
 CTEST        ?= ctest
 BENCH_ARGS   ?=
 
-.PHONY: all test bench asan install clean deps bench-deps configure build help
+.PHONY: all test bench asan valgrind fuzz install clean deps bench-deps configure build help
 
 all: build
 
@@ -20,6 +23,8 @@ help:
 	@echo "make test     build everything and run every test (unit, smoke, integration)"
 	@echo "make bench    Release build, then the performance suite and its reports"
 	@echo "make asan     the test suite under AddressSanitizer and UBSan"
+	@echo "make valgrind the unit tests under valgrind memcheck (zero errors, zero leaks)"
+	@echo "make fuzz     build the libFuzzer targets with clang, run each FUZZ_SECONDS (60)"
 	@echo "make install  install libraries, headers, pkg-config and CMake files to PREFIX"
 	@echo "make clean    remove build trees"
 
@@ -52,8 +57,14 @@ asan: deps
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(CTEST) --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -LE performance
 
+fuzz: deps
+	$(CMAKE) -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DVITALS_FUZZ=ON -DVITALS_WERROR=$(WERROR)
+	$(CMAKE) --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	@sh scripts/run-fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 install: build
 	$(CMAKE) --install $(BUILD) --prefix $(PREFIX)
 
 clean:
-	rm -rf $(BUILD) $(RELEASE) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(RELEASE) $(ASAN_BUILD) $(FUZZ_BUILD)
