@@ -6,6 +6,7 @@ BUILD        ?= build
 RELEASE      ?= build/release
 ASAN_BUILD   ?= build/asan
 FUZZ_BUILD   ?= build/fuzz
+VALGRIND_BUILD ?= build/valgrind
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= reader_xml reader_zip time time_of_day baseline
 JOBS         ?= $(shell nproc 2>/dev/null || echo 2)
@@ -57,6 +58,16 @@ asan: deps
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(CTEST) --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -LE performance
 
+# Each unit test runs under memcheck (CTest runs it through the "emulator"); any error or a
+# definite or indirect leak fails the test. Suppressions: scripts/valgrind.supp.
+VALGRIND_CMD = valgrind;--tool=memcheck;--error-exitcode=1;--leak-check=full;--errors-for-leak-kinds=definite,indirect;--show-leak-kinds=definite,indirect;--track-origins=yes;--suppressions=$(CURDIR)/scripts/valgrind.supp
+
+valgrind: deps
+	$(CMAKE) -S . -B $(VALGRIND_BUILD) -DCMAKE_BUILD_TYPE=Debug -DVITALS_WERROR=$(WERROR) \
+	  "-DCMAKE_CROSSCOMPILING_EMULATOR=$(VALGRIND_CMD)"
+	$(CMAKE) --build $(VALGRIND_BUILD) -j $(JOBS)
+	VITALS_UNDER_VALGRIND=1 $(CTEST) --test-dir $(VALGRIND_BUILD) --output-on-failure -j $(JOBS) -L unit
+
 fuzz: deps
 	$(CMAKE) -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DVITALS_FUZZ=ON -DVITALS_WERROR=$(WERROR)
@@ -67,4 +78,4 @@ install: build
 	$(CMAKE) --install $(BUILD) --prefix $(PREFIX)
 
 clean:
-	rm -rf $(BUILD) $(RELEASE) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(RELEASE) $(ASAN_BUILD) $(FUZZ_BUILD) $(VALGRIND_BUILD)
