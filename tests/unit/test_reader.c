@@ -562,7 +562,7 @@ static void zip_and_xml_told_apart_by_content(void **state)
     (void)state;
     /* A zip named .xml and an XML named .zip both read. */
     char src[1024];
-    const char *tmp = "/tmp/vitals-test-reader";
+    const char *tmp = VITALS_TMP_PREFIX "test-reader";
     snprintf(src, sizeof src,
              "cp %s/apple-health/jshrake-healthkit-to-sqlite/export.zip %s.xml && "
              "cp %s/apple-health/tdda-applehealthdata/export6s3sample.xml %s.zip",
@@ -572,14 +572,16 @@ static void zip_and_xml_told_apart_by_content(void **state)
     vt_sink sink = tally_sink(&t);
     vt_read_stats st;
     vt_error err;
-    assert_int_equal(vt_read_export("/tmp/vitals-test-reader.xml", NULL, &sink, &st, &err), VT_OK);
+    assert_int_equal(vt_read_export(VITALS_TMP_PREFIX "test-reader.xml", NULL, &sink, &st, &err),
+                     VT_OK);
     assert_string_equal(st.member, "apple_health_export/export.xml");
     assert_int_equal(st.summary.activity_summaries, 10);
     sink = tally_sink(&t);
-    assert_int_equal(vt_read_export("/tmp/vitals-test-reader.zip", NULL, &sink, &st, &err), VT_OK);
+    assert_int_equal(vt_read_export(VITALS_TMP_PREFIX "test-reader.zip", NULL, &sink, &st, &err),
+                     VT_OK);
     assert_int_equal(st.summary.records, 15);
-    remove("/tmp/vitals-test-reader.xml");
-    remove("/tmp/vitals-test-reader.zip");
+    remove(VITALS_TMP_PREFIX "test-reader.xml");
+    remove(VITALS_TMP_PREFIX "test-reader.zip");
 }
 
 static vt_status stop_at_second(void *ctx, const vt_record *rec, const vt_strpool *strings,
