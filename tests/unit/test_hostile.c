@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "fingerprint.h"
 #include "vitals/vitals.h"
 
 /* The bound asserted on the peak RSS of `vitals import`: the reader keeps its memory
@@ -36,96 +37,22 @@ static int under_valgrind;
 
 static void remove_db(const char *path)
 {
-    char p[400];
-    remove(path);
-    snprintf(p, sizeof p, "%s-wal", path);
-    remove(p);
-    snprintf(p, sizeof p, "%s-shm", path);
-    remove(p);
+    fp_remove_db(path);
 }
 
-typedef struct fp {
-    uint64_t h;
-    char tables[64][64];
-    int ntables;
-} fp;
-
-static void mix(uint64_t *h, const char *s)
-{
-    for (; *s; s++) {
-        *h = (*h ^ (unsigned char)*s) * 0x100000001b3u;
-    }
-    *h = (*h ^ 0xff) * 0x100000001b3u;
-}
-
-static int row_hash(void *ctx, int n, const char *const *v, const char *const *names)
-{
-    fp *f = ctx;
-    (void)names;
-    for (int i = 0; i < n; i++) {
-        mix(&f->h, v[i] ? v[i] : "\x01NULL");
-    }
-    return 0;
-}
-
-static int table_name(void *ctx, int n, const char *const *v, const char *const *names)
-{
-    fp *f = ctx;
-    (void)n;
-    (void)names;
-    if (f->ntables < 64) {
-        snprintf(f->tables[f->ntables++], sizeof f->tables[0], "%s", v[0]);
-    }
-    return 0;
-}
-
-static int first_text(void *ctx, int n, const char *const *v, const char *const *names)
-{
-    (void)names;
-    snprintf(ctx, 64, "%s", n > 0 && v[0] ? v[0] : "");
-    return 1;
-}
-
-/* Every row of every table, hashed, after checking the file's integrity. */
 static uint64_t fingerprint(const char *path)
 {
-    vt_store *s;
-    vt_error err;
-    if (vt_store_open(path, NULL, &s, &err) != VT_OK) {
-        fail_msg("%s", err.msg);
+    char why[512];
+    const uint64_t h = fp_database(path, why, sizeof why);
+    if (h == 0) {
+        fail_msg("%s: %s", path, why);
     }
-    char ok[64] = "";
-    assert_int_equal(vt_store_query(s, "PRAGMA integrity_check", first_text, ok, &err), VT_OK);
-    assert_string_equal(ok, "ok");
-    fp f;
-    memset(&f, 0, sizeof f);
-    f.h = 0xcbf29ce484222325u;
-    assert_int_equal(vt_store_query(s,
-                                    "SELECT name FROM sqlite_master WHERE type = 'table' "
-                                    "ORDER BY name",
-                                    table_name, &f, &err),
-                     VT_OK);
-    for (int i = 0; i < f.ntables; i++) {
-        char sql[128];
-        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\" ORDER BY 1, 2", f.tables[i]);
-        mix(&f.h, f.tables[i]);
-        assert_int_equal(vt_store_query(s, sql, row_hash, &f, &err), VT_OK);
-    }
-    vt_store_close(s);
-    return f.h;
+    return h;
 }
 
 static int64_t count_rows(const char *path, const char *sql)
 {
-    vt_store *s;
-    vt_error err;
-    if (vt_store_open(path, NULL, &s, &err) != VT_OK) {
-        fail_msg("%s", err.msg);
-    }
-    char v[64] = "";
-    assert_int_equal(vt_store_query(s, sql, first_text, v, &err), VT_OK);
-    vt_store_close(s);
-    return strtoll(v, NULL, 10);
+    return fp_scalar(path, sql);
 }
 
 static int setup(void **state)
