@@ -107,6 +107,7 @@ struct vt_reader {
     size_t member_meta_cap, route_meta_cap;
     char carry[16];
     size_t carry_len;
+    char generic[200]; /* the first line libxml2 sent to its generic error handler */
     char *block;
     intern_cache cache[C_COUNT];
     vt_export_summary summary;
@@ -183,6 +184,33 @@ static void on_xml_error(void *user, xmlErrorPtr e)
     r->status = VT_ERR_PARSE;
     vt__error_at(&r->err, VT_ERR_PARSE, r->filter.offset, line, col, "%s:%u:%u: %s%s%s", r->name,
                  line, col, hint, msg, tail);
+}
+
+/* libxml2 reports some errors (encoding conversion, I/O) without a parser context, through
+ * its generic handler, which prints to stderr. While the reader parses, that handler is
+ * this one: the first line is kept for the error message, nothing is printed. */
+static void on_generic_error(void *user, const char *fmt, ...)
+{
+    vt_reader *r = user;
+    const size_t have = strlen(r->generic);
+    if (have > 0 && r->generic[have - 1] == '\n') {
+        return; /* the first line is complete */
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->generic + have, sizeof r->generic - have, fmt, ap);
+    va_end(ap);
+}
+
+/* xmlParseChunk with the generic handler redirected (the handler is per thread). */
+static int parse_chunk(vt_reader *r, const char *data, int len, int last)
+{
+    const xmlGenericErrorFunc saved = xmlGenericError;
+    void *const saved_ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(r, on_generic_error);
+    const int rc = xmlParseChunk(r->ctxt, data, len, last);
+    xmlSetGenericErrorFunc(saved_ctx, saved);
+    return rc;
 }
 
 /* ---- small decoders ------------------------------------------------------------------ */
@@ -1323,12 +1351,18 @@ static vt_status parse(vt_reader *r, const char *data, size_t len, int terminate
                                            XML_PARSE_NOWARNING);
         }
         const int last = terminate && n == len;
-        const int rc = xmlParseChunk(r->ctxt, data, (int)n, last);
+        const int rc = parse_chunk(r, data, (int)n, last);
         if (r->status != VT_OK) {
             return sticky(r, err);
         }
         if (rc != 0) {
-            fail(r, VT_ERR_PARSE, "XML error %d", rc);
+            /* An error without a parser context: libxml2's generic message, on one line. */
+            r->generic[strcspn(r->generic, "\r\n")] = '\0';
+            if (r->generic[0]) {
+                fail(r, VT_ERR_PARSE, "%s", r->generic);
+            } else {
+                fail(r, VT_ERR_PARSE, "XML error %d", rc);
+            }
             return sticky(r, err);
         }
         data += n;
