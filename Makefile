@@ -68,7 +68,8 @@ valgrind: deps
 	$(CMAKE) --build $(VALGRIND_BUILD) -j $(JOBS)
 	VITALS_UNDER_VALGRIND=1 $(CTEST) --test-dir $(VALGRIND_BUILD) --output-on-failure -j $(JOBS) -L unit
 
-fuzz: deps
+fuzz:
+	@sh scripts/install-deps.sh --fuzz
 	$(CMAKE) -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DVITALS_FUZZ=ON -DVITALS_WERROR=$(WERROR)
 	$(CMAKE) --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
