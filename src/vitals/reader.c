@@ -1164,6 +1164,11 @@ static void on_start(void *user, const xmlChar *localname, const xmlChar *prefix
         r->group++;
         if (k != K_EXPORT_DATE && k != K_ME) {
             send_info(r);
+            if (r->status != VT_OK) {
+                /* The sink failed: the parser is stopped, and stopping it freed the input
+                 * buffer that `attributes` point into. */
+                return;
+            }
         }
     }
     switch (k) {

@@ -615,6 +615,40 @@ static void sink_errors_stop_the_reader(void **state)
     assert_int_equal(n, 2);
 }
 
+static vt_status refuse_info(void *ctx, const vt_export_info *info, const vt_strpool *strings,
+                             vt_error *err)
+{
+    (void)info;
+    (void)strings;
+    ++*(int *)ctx;
+    snprintf(err->msg, sizeof err->msg, "no room for the export info");
+    err->code = VT_ERR_DB;
+    return VT_ERR_DB;
+}
+
+/* The export info goes to the sink at the start tag of the first Record (or other item);
+ * when the sink fails there, the parser is stopped, which frees the buffer the attributes
+ * point into: the Record must not be decoded then (a use after free under ASan before the
+ * fix, found by test_alloc_failures). */
+static void sink_error_on_export_info_stops_before_the_record(void **state)
+{
+    (void)state;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/apple-health/tdda-applehealthdata/export6s3sample.xml",
+             VITALS_FIXTURES);
+    int calls = 0;
+    vt_sink sink;
+    memset(&sink, 0, sizeof sink);
+    sink.ctx = &calls;
+    sink.export_info = refuse_info;
+    vt_error err;
+    vt_read_stats st;
+    assert_int_equal(vt_read_export(path, NULL, &sink, &st, &err), VT_ERR_DB);
+    assert_string_equal(err.msg, "no room for the export info");
+    assert_int_equal(calls, 1);
+    assert_int_equal(st.summary.records, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -629,6 +663,7 @@ int main(void)
         cmocka_unit_test(huge_values_and_deep_nesting_fail_cleanly),
         cmocka_unit_test(zip_and_xml_told_apart_by_content),
         cmocka_unit_test(sink_errors_stop_the_reader),
+        cmocka_unit_test(sink_error_on_export_info_stops_before_the_record),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
