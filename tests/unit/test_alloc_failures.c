@@ -15,7 +15,8 @@
 
 #include "vitals/vitals.h"
 
-static long calls, fail_at = -1, failed;
+/* Atomic: the two-thread import allocates on both threads. */
+static _Atomic long calls, fail_at = -1, failed;
 
 static void *counting_realloc(void *ctx, void *ptr, size_t size)
 {
@@ -142,8 +143,10 @@ static int first_int(void *ctx, int n, const char *const *v, const char *const *
     return 1;
 }
 
-/* Opens a store in memory, imports on one thread (a deterministic allocation order), counts. */
-static outcome import_sample(const char *rel)
+/* Opens a store in memory, imports on `threads` threads, counts. On one thread the order of
+ * allocations is fixed; on two it may vary a little between runs, which does not matter:
+ * whichever allocation fails, the run must end cleanly. */
+static outcome import_sample(const char *rel, int threads)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/apple-health/%s", VITALS_FIXTURES, rel);
@@ -156,7 +159,7 @@ static outcome import_sample(const char *rel)
     if (o.st == VT_OK) {
         vt_import_options io;
         memset(&io, 0, sizeof io);
-        io.threads = 1;
+        io.threads = threads;
         o.st = vt_import(s, path, &io, NULL, &err);
     }
     if (o.st == VT_OK) {
@@ -177,12 +180,17 @@ static outcome import_sample(const char *rel)
 
 static outcome import_zip_sample(void)
 {
-    return import_sample("jshrake-healthkit-to-sqlite/export.zip");
+    return import_sample("jshrake-healthkit-to-sqlite/export.zip", 1);
 }
 
 static outcome import_xml_sample(void)
 {
-    return import_sample("tdda-applehealthdata/export6s3sample.xml");
+    return import_sample("tdda-applehealthdata/export6s3sample.xml", 1);
+}
+
+static outcome import_zip_sample_two_threads(void)
+{
+    return import_sample("jshrake-healthkit-to-sqlite/export.zip", 2);
 }
 
 static void reader_survives_every_allocation_failure(void **state)
@@ -197,6 +205,7 @@ static void import_survives_every_allocation_failure(void **state)
     (void)state;
     every_allocation_fails_once("import export.xml", import_xml_sample);
     every_allocation_fails_once("import export.zip", import_zip_sample);
+    every_allocation_fails_once("import export.zip, 2 threads", import_zip_sample_two_threads);
 }
 
 int main(void)
