@@ -274,8 +274,9 @@ static void readers_see_the_snapshot_before_the_import(void **state)
     assert_true(daily_digest() != daily_before);
 }
 
-/* Two imports at once with the default busy timeout: the second waits for the first's
- * commit, then finds every record stored. */
+/* Two imports at once, the second with a busy timeout long enough for the first to finish
+ * (a minute: valgrind and loaded machines are slow): it waits for the first's commit, then
+ * finds every record stored. */
 static void two_imports_the_second_waits(void **state)
 {
     (void)state;
@@ -285,7 +286,7 @@ static void two_imports_the_second_waits(void **state)
     snprintf(err_b, sizeof err_b, "%s.b", err_path);
     importer a = start_import(export_records / 3, 0, err_a);
     assert_true(wait_pause(&a)); /* a holds the write lock now */
-    importer b = start_import(0, 0, err_b);
+    importer b = start_import(0, 60000, err_b);
     const struct timespec wait_ms = {0, 100 * 1000 * 1000};
     nanosleep(&wait_ms, NULL); /* b is waiting for the lock */
     resume(&a);
