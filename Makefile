@@ -5,6 +5,10 @@
 BUILD        ?= build
 RELEASE      ?= build/release
 ASAN_BUILD   ?= build/asan
+FUZZ_BUILD   ?= build/fuzz
+VALGRIND_BUILD ?= build/valgrind
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= reader_xml reader_zip time time_of_day baseline
 JOBS         ?= $(shell nproc 2>/dev/null || echo 2)
 PREFIX       ?= /usr/local
 WERROR       ?= OFF
@@ -12,7 +16,7 @@ CMAKE        ?= cmake
 CTEST        ?= ctest
 BENCH_ARGS   ?=
 
-.PHONY: all test bench asan install clean deps bench-deps configure build help
+.PHONY: all test bench asan valgrind fuzz install clean deps bench-deps configure build help
 
 all: build
 
@@ -20,6 +24,8 @@ help:
 	@echo "make test     build everything and run every test (unit, smoke, integration)"
 	@echo "make bench    Release build, then the performance suite and its reports"
 	@echo "make asan     the test suite under AddressSanitizer and UBSan"
+	@echo "make valgrind the unit tests under valgrind memcheck (zero errors, zero leaks)"
+	@echo "make fuzz     build the libFuzzer targets with clang, run each FUZZ_SECONDS (60)"
 	@echo "make install  install libraries, headers, pkg-config and CMake files to PREFIX"
 	@echo "make clean    remove build trees"
 
@@ -52,8 +58,25 @@ asan: deps
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(CTEST) --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -LE performance
 
+# Each unit test runs under memcheck (CTest runs it through the "emulator"); any error or a
+# definite or indirect leak fails the test. Suppressions: scripts/valgrind.supp.
+VALGRIND_CMD = valgrind;--tool=memcheck;--error-exitcode=1;--leak-check=full;--errors-for-leak-kinds=definite,indirect;--show-leak-kinds=definite,indirect;--track-origins=yes;--suppressions=$(CURDIR)/scripts/valgrind.supp
+
+valgrind: deps
+	$(CMAKE) -S . -B $(VALGRIND_BUILD) -DCMAKE_BUILD_TYPE=Debug -DVITALS_WERROR=$(WERROR) \
+	  "-DCMAKE_CROSSCOMPILING_EMULATOR=$(VALGRIND_CMD)"
+	$(CMAKE) --build $(VALGRIND_BUILD) -j $(JOBS)
+	VITALS_UNDER_VALGRIND=1 $(CTEST) --test-dir $(VALGRIND_BUILD) --output-on-failure -j $(JOBS) -L unit
+
+fuzz:
+	@sh scripts/install-deps.sh --fuzz
+	$(CMAKE) -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DVITALS_FUZZ=ON -DVITALS_WERROR=$(WERROR)
+	$(CMAKE) --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	@sh scripts/run-fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 install: build
 	$(CMAKE) --install $(BUILD) --prefix $(PREFIX)
 
 clean:
-	rm -rf $(BUILD) $(RELEASE) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(RELEASE) $(ASAN_BUILD) $(FUZZ_BUILD) $(VALGRIND_BUILD)

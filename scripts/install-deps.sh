@@ -1,15 +1,19 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Installs the Debian packages vitals needs to build and test, and only those missing.
-# Usage: scripts/install-deps.sh [--bench]   (--bench adds the peers the benchmarks compare against)
+# Usage: scripts/install-deps.sh [--bench | --fuzz]   (--bench adds the peers the benchmarks
+# compare against, --fuzz the clang that builds the libFuzzer targets)
 set -eu
 
 PACKAGES="build-essential cmake pkg-config libsqlite3-dev libzip-dev libjansson-dev \
 libcmocka-dev libxml2-dev libxml2-utils zip valgrind"
 BENCH_PACKAGES="python3 python3-pandas sqlite3"
+FUZZ_PACKAGES="clang"
 
 if [ "${1:-}" = "--bench" ]; then
     PACKAGES="$PACKAGES $BENCH_PACKAGES"
+elif [ "${1:-}" = "--fuzz" ]; then
+    PACKAGES="$PACKAGES $FUZZ_PACKAGES"
 fi
 
 missing=""

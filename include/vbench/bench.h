@@ -67,6 +67,12 @@ typedef struct vb_options {
     double max_mean_s, max_median_s, max_stddev_s; /**< seconds per iteration */
     double max_rss_mb;                             /**< peak RSS of the benchmark's process, MiB */
     double max_heap_mb; /**< peak live heap during the timed region, MiB */
+    /** Address space the benchmark's child may map beyond what it has mapped when it starts,
+        MiB (setrlimit RLIMIT_AS in the child; fork mode only; 0: no limit). An allocation
+        beyond it fails: the benchmark fails its own check or crashes, is reported so (with
+        the limit in its message), and the suite goes on. glibc reserves 64 MiB of address
+        space per thread arena: leave room for threads. Meaningless under AddressSanitizer. */
+    double max_address_space_mb;
     /** When nonzero, the time limits hold for this parameter value and scale linearly with it
         (a limit for 365 days is x/365 of it for x days). */
     long long limit_param;

@@ -21,7 +21,8 @@ typedef struct vb_heap_counts {
 /**
  * Whether this build counts heap operations: true on glibc without sanitizers, where libvbench
  * defines malloc & co. calling glibc's __libc_malloc & co.; false elsewhere (macOS,
- * AddressSanitizer builds), where heap figures are reported "n/a".
+ * AddressSanitizer builds, or a tool such as valgrind replacing malloc in the program too,
+ * which a probe allocation detects), where heap figures are reported "n/a".
  */
 bool vb_heap_available(void);
 

@@ -21,8 +21,18 @@ extern "C" {
 #define VT_READER_MAX_METADATA_BYTES (16u << 20)
 /** Member Records of one Correlation, at most. */
 #define VT_READER_MAX_MEMBERS 10000u
-/** Declared uncompressed/compressed size ratio above which a zip entry is refused. */
+/**
+ * Declared uncompressed/compressed size ratio above which a zip entry is refused; an entry
+ * that yields more bytes than it declares is refused too (VT_ERR_LIMIT).
+ */
 #define VT_READER_MAX_ZIP_RATIO 1000u
+/**
+ * The memory a reading may take, in MiB, whatever the input: blocks of 256 KiB, libxml2's
+ * 10 MB limit on one text or attribute value, VT_READER_MAX_METADATA_BYTES of metadata, the
+ * members of one Correlation, the distinct strings. tests/unit/test_hostile.c holds
+ * `vitals import` (reader, SQLite and all) under it on every hostile input.
+ */
+#define VT_READER_MEMORY_BOUND_MIB 64u
 
 /** Where the reader is, for progress displays. */
 typedef struct vt_read_progress {

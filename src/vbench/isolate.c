@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -29,6 +30,29 @@ static bool write_all(int fd, const void *buf, size_t len)
     return true;
 }
 
+/* The benchmark's address-space limit: its MiB on top of what the child has mapped now. A
+   limit that cannot be set is not silently dropped: the child reports it and fails. */
+static bool limit_address_space(const vb_bench *bench)
+{
+    const double mb = bench->opts.max_address_space_mb;
+    if (mb <= 0) {
+        return true;
+    }
+    unsigned long long pages = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    const bool known = f && fscanf(f, "%llu", &pages) == 1;
+    if (f) {
+        fclose(f);
+    }
+    const long page = sysconf(_SC_PAGESIZE);
+    if (!known || page <= 0) {
+        return false;
+    }
+    const rlim_t lim = (rlim_t)(pages * (unsigned long long)page) + (rlim_t)(mb * 1048576.0);
+    const struct rlimit rl = {lim, lim};
+    return setrlimit(RLIMIT_AS, &rl) == 0;
+}
+
 /* The child: run, send the fixed part of the result and then its data, exit. */
 static void child(int fd, const vb_bench *bench, const vb_config *cfg)
 {
@@ -37,6 +61,9 @@ static void child(int fd, const vb_bench *bench, const vb_config *cfg)
     static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS};
     for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++) {
         signal(fatal[i], SIG_DFL);
+    }
+    if (!limit_address_space(bench)) {
+        _exit(71);
     }
     vb_result r;
     vb_error e;
@@ -209,6 +236,12 @@ vb_status vb_run_bench(const vb_bench *bench, const vb_config *cfg, vb_result *o
         }
     }
     vb__free(buf);
+    if (out->outcome != VB_OUTCOME_PASSED && bench->opts.max_address_space_mb > 0) {
+        /* Whatever the failure, say the limit was on: out of memory is the likely cause. */
+        const size_t used = strlen(out->msg);
+        snprintf(out->msg + used, sizeof out->msg - used, " (address-space limit %g MiB)",
+                 bench->opts.max_address_space_mb);
+    }
     if (out->outcome != VB_OUTCOME_PASSED && out->outcome != VB_OUTCOME_FAILED) {
         out->bench = bench;
         out->peak_rss = out->rss_growth = out->heap_peak = -1;

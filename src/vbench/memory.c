@@ -38,6 +38,9 @@ extern void *__libc_valloc(size_t size);
 extern void *__libc_pvalloc(size_t size);
 
 static atomic_int active;
+/* Set by our malloc the first time it runs: a tool that replaces malloc in the executable
+   too (valgrind's memcheck) bypasses ours, and counting is then not available. */
+static atomic_int interposed;
 static atomic_uint_fast64_t n_allocs, n_frees, n_bytes;
 static atomic_int_fast64_t live, peak;
 
@@ -68,6 +71,9 @@ static void count_free(void *p)
 
 void *malloc(size_t size)
 {
+    if (!atomic_load_explicit(&interposed, memory_order_relaxed)) {
+        atomic_store_explicit(&interposed, 1, memory_order_relaxed);
+    }
     void *p = __libc_malloc(size);
     count_alloc(p, size);
     return p;
@@ -145,7 +151,11 @@ void *pvalloc(size_t size)
 
 bool vb_heap_available(void)
 {
-    return true;
+    /* One allocation through a volatile pointer (the compiler may not elide it) tells
+       whether malloc is ours. */
+    void *(*volatile alloc)(size_t) = malloc;
+    free(alloc(1));
+    return atomic_load_explicit(&interposed, memory_order_relaxed) != 0;
 }
 
 void vb_heap_begin(void)

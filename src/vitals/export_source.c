@@ -171,9 +171,25 @@ static vt_status holds_export(zip_t *za, zip_uint64_t i, const char *zname, int 
     return VT_OK;
 }
 
+/* libzip (1.7) inflates past an entry's declared size as long as the deflate stream goes on,
+ * and the CRC of the real data matches: a lying size would slip by the ratio check. Reading
+ * more than declared is refused instead. */
+static vt_status check_declared(const char *full, const zip_stat_t *st, uint64_t done,
+                                vt_error *err)
+{
+    if ((st->valid & ZIP_STAT_SIZE) && done > st->size) {
+        return vt__error(err, VT_ERR_LIMIT,
+                         "%s: more data than the %llu bytes declared: refused as a likely zip bomb",
+                         full, (unsigned long long)st->size);
+    }
+    return VT_OK;
+}
+
 typedef struct zread {
     zip_file_t *zf;
     const char *name;
+    const zip_stat_t *st;
+    uint64_t done;
 } zread;
 
 static long zip_read(void *ctx, void *buf, size_t len, vt_error *err)
@@ -182,6 +198,10 @@ static long zip_read(void *ctx, void *buf, size_t len, vt_error *err)
     const zip_int64_t n = zip_fread(z->zf, buf, len);
     if (n < 0) {
         vt__error(err, VT_ERR_ZIP, "%s: %s", z->name, zip_file_strerror(z->zf));
+        return -1;
+    }
+    z->done += (uint64_t)n;
+    if (check_declared(z->name, z->st, z->done, err) != VT_OK) {
         return -1;
     }
     return (long)n;
@@ -216,7 +236,7 @@ static vt_status read_gpx_files(source *s, zip_t *za, const char *zname, const c
         if (rc != VT_OK) {
             return rc;
         }
-        zread z = {zip_fopen_index(za, (zip_uint64_t)i, 0), full};
+        zread z = {zip_fopen_index(za, (zip_uint64_t)i, 0), full, &st, 0};
         if (!z.zf) {
             return vt__error(err, VT_ERR_ZIP, "%s: %s", full, zip_strerror(za));
         }
@@ -302,7 +322,10 @@ static vt_status read_zip(source *s, const char *path, const char *zname, vt_err
             break;
         }
         done += (uint64_t)n;
-        st = vt_reader_feed(s->reader, s->buf, (size_t)n, err);
+        st = check_declared(full, &fst, done, err);
+        if (st == VT_OK) {
+            st = vt_reader_feed(s->reader, s->buf, (size_t)n, err);
+        }
         if (st != VT_OK) {
             break;
         }

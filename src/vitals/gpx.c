@@ -190,6 +190,12 @@ static void on_end(void *user, const xmlChar *localname, const xmlChar *prefix, 
     g->field = F_NONE;
 }
 
+static void ignore_generic_error(void *ctx, const char *fmt, ...)
+{
+    (void)ctx;
+    (void)fmt;
+}
+
 vt_status vt__gpx_read(vt_reader *reader, uint32_t ref, const char *name, vt__read_fn read,
                        void *read_ctx, vt_error *err)
 {
@@ -225,7 +231,13 @@ vt_status vt__gpx_read(vt_reader *reader, uint32_t ref, const char *name, vt__re
             st = err ? err->code : VT_ERR_IO;
             break;
         }
+        /* libxml2's context-free errors (encoding) would print to stderr: keep them quiet;
+         * the parse fails and is reported as malformed GPX all the same. */
+        const xmlGenericErrorFunc saved = xmlGenericError;
+        void *const saved_ctx = xmlGenericErrorContext;
+        xmlSetGenericErrorFunc(NULL, ignore_generic_error);
         const int rc = xmlParseChunk(g->ctxt, buf, (int)n, n == 0);
+        xmlSetGenericErrorFunc(saved_ctx, saved);
         if (g->status == VT_OK && rc != 0) {
             gpx_fail(g, VT_ERR_PARSE, "malformed GPX");
         }

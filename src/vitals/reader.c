@@ -107,6 +107,7 @@ struct vt_reader {
     size_t member_meta_cap, route_meta_cap;
     char carry[16];
     size_t carry_len;
+    char generic[200]; /* the first line libxml2 sent to its generic error handler */
     char *block;
     intern_cache cache[C_COUNT];
     vt_export_summary summary;
@@ -183,6 +184,33 @@ static void on_xml_error(void *user, xmlErrorPtr e)
     r->status = VT_ERR_PARSE;
     vt__error_at(&r->err, VT_ERR_PARSE, r->filter.offset, line, col, "%s:%u:%u: %s%s%s", r->name,
                  line, col, hint, msg, tail);
+}
+
+/* libxml2 reports some errors (encoding conversion, I/O) without a parser context, through
+ * its generic handler, which prints to stderr. While the reader parses, that handler is
+ * this one: the first line is kept for the error message, nothing is printed. */
+static void on_generic_error(void *user, const char *fmt, ...)
+{
+    vt_reader *r = user;
+    const size_t have = strlen(r->generic);
+    if (have > 0 && r->generic[have - 1] == '\n') {
+        return; /* the first line is complete */
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->generic + have, sizeof r->generic - have, fmt, ap);
+    va_end(ap);
+}
+
+/* xmlParseChunk with the generic handler redirected (the handler is per thread). */
+static int parse_chunk(vt_reader *r, const char *data, int len, int last)
+{
+    const xmlGenericErrorFunc saved = xmlGenericError;
+    void *const saved_ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(r, on_generic_error);
+    const int rc = xmlParseChunk(r->ctxt, data, len, last);
+    xmlSetGenericErrorFunc(saved_ctx, saved);
+    return rc;
 }
 
 /* ---- small decoders ------------------------------------------------------------------ */
@@ -311,7 +339,9 @@ static void add_metadata(vt_reader *r, int nb, const xmlChar **a)
         return;
     }
     if (!grow(r, (void **)&r->meta, &r->meta_cap, r->meta_count + 1, sizeof *r->meta) ||
-        !grow(r, (void **)&r->meta_bytes, &r->meta_bytes_cap, r->meta_bytes_len + klen + vlen, 1)) {
+        /* + 1: the arena exists even when every key and value so far is empty. */
+        !grow(r, (void **)&r->meta_bytes, &r->meta_bytes_cap, r->meta_bytes_len + klen + vlen + 1,
+              1)) {
         return;
     }
     meta_slot *m = &r->meta[r->meta_count++];
@@ -351,6 +381,12 @@ static void reset_item(vt_reader *r)
     r->event_count = 0;
     r->stat_count = 0;
     r->route_count = 0;
+}
+
+/* The beats from index `first` on; NULL before any beat was kept (NULL + 0 is undefined). */
+static const vt_beat *beats_at(const vt_reader *r, size_t first)
+{
+    return r->beats ? r->beats + first : NULL;
 }
 
 static void add_beat(vt_reader *r, int nb, const xmlChar **a)
@@ -524,7 +560,7 @@ static void end_record(vt_reader *r)
             return;
         }
         rec->metadata = r->entries + r->rec_meta_first;
-        rec->beats = r->beats + r->rec_beat_first;
+        rec->beats = beats_at(r, r->rec_beat_first);
         vt_error e = {0};
         call(r, r->sink.record(r->sink.ctx, rec, r->pool, &e), &e);
     }
@@ -614,7 +650,7 @@ static void end_correlation(vt_reader *r)
         for (size_t i = 0; i < r->member_count; i++) {
             vt_record *m = &r->members[i];
             m->metadata = r->entries + r->member_meta[2 * i];
-            m->beats = r->beats + r->member_meta[2 * i + 1];
+            m->beats = beats_at(r, r->member_meta[2 * i + 1]);
             own += m->metadata_count;
         }
         /* Own entries may interleave with members' in document order; gather them at the end
@@ -1128,6 +1164,11 @@ static void on_start(void *user, const xmlChar *localname, const xmlChar *prefix
         r->group++;
         if (k != K_EXPORT_DATE && k != K_ME) {
             send_info(r);
+            if (r->status != VT_OK) {
+                /* The sink failed: the parser is stopped, and stopping it freed the input
+                 * buffer that `attributes` point into. */
+                return;
+            }
         }
     }
     switch (k) {
@@ -1315,12 +1356,18 @@ static vt_status parse(vt_reader *r, const char *data, size_t len, int terminate
                                            XML_PARSE_NOWARNING);
         }
         const int last = terminate && n == len;
-        const int rc = xmlParseChunk(r->ctxt, data, (int)n, last);
+        const int rc = parse_chunk(r, data, (int)n, last);
         if (r->status != VT_OK) {
             return sticky(r, err);
         }
         if (rc != 0) {
-            fail(r, VT_ERR_PARSE, "XML error %d", rc);
+            /* An error without a parser context: libxml2's generic message, on one line. */
+            r->generic[strcspn(r->generic, "\r\n")] = '\0';
+            if (r->generic[0]) {
+                fail(r, VT_ERR_PARSE, "%s", r->generic);
+            } else {
+                fail(r, VT_ERR_PARSE, "XML error %d", rc);
+            }
             return sticky(r, err);
         }
         data += n;
@@ -1390,7 +1437,7 @@ vt_status vt__reader_finish_xml(vt_reader *r, vt_error *err)
         return sticky(r, err);
     }
     r->terminating = 1;
-    if (parse(r, NULL, 0, 1, err) != VT_OK) {
+    if (parse(r, "", 0, 1, err) != VT_OK) { /* "", not NULL: NULL + 0 is undefined */
         return r->status;
     }
     if (!r->saw_root) {

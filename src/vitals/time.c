@@ -100,6 +100,11 @@ vt_status vt_time_parse(const char *s, size_t len, vt_time *out, vt_error *err)
     }
     const int32_t off = (s[20] == '-' ? -1 : 1) * (oh * 60 + om);
     const int64_t local = (int64_t)day * 86400 + hh * 3600 + mm * 60 + ss;
+    /* A leap second at the end of 9999-12-31 would fold into year 10000, which no
+     * timestamp of this format can show (found by fuzz_time: the round trip failed). */
+    if (local >= (int64_t)vt_days_from_civil(10000, 1, 1) * 86400) {
+        return bad(err, "timestamp (expected YYYY-MM-DD HH:MM:SS +HHMM)", s, len);
+    }
     out->utc = local - (int64_t)off * 60;
     out->offset_min = (int16_t)off;
     return VT_OK;

@@ -15,9 +15,9 @@
 
 #include "vitals/vitals.h"
 
-#define OUT "/tmp/vitals-test-cli.out"
-#define ERR "/tmp/vitals-test-cli.err"
-#define DB "/tmp/vitals-test-cli.db"
+#define OUT VITALS_TMP_PREFIX "test-cli.out"
+#define ERR VITALS_TMP_PREFIX "test-cli.err"
+#define DB VITALS_TMP_PREFIX "test-cli.db"
 
 static char out_buf[1 << 20], err_buf[1 << 16];
 

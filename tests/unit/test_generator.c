@@ -61,7 +61,7 @@ static void same_seed_same_bytes_on_every_machine(void **state)
     o.days = 30;
     o.per_day = 100;
     o.seed = 42;
-    const char *a = "/tmp/vitals-test-gen-a.xml", *b = "/tmp/vitals-test-gen-b.xml";
+    const char *a = VITALS_TMP_PREFIX "test-gen-a.xml", *b = VITALS_TMP_PREFIX "test-gen-b.xml";
     vt_gen_xml_stats sa, sb;
     write_to(&o, a, &sa);
     write_to(&o, b, &sb);
@@ -98,7 +98,7 @@ static void export_has_apples_shape(void **state)
     vt_gen_options_default(&o);
     o.days = 21;
     o.per_day = 50;
-    const char *path = "/tmp/vitals-test-gen-shape.xml";
+    const char *path = VITALS_TMP_PREFIX "test-gen-shape.xml";
     vt_gen_xml_stats st;
     write_to(&o, path, &st);
     size_t n;
@@ -145,7 +145,8 @@ static void zip_holds_the_same_xml(void **state)
     vt_gen_options o;
     vt_gen_options_default(&o);
     o.days = 10;
-    const char *xml = "/tmp/vitals-test-gen-z.xml", *zpath = "/tmp/vitals-test-gen-z.zip";
+    const char *xml = VITALS_TMP_PREFIX "test-gen-z.xml",
+               *zpath = VITALS_TMP_PREFIX "test-gen-z.zip";
     vt_gen_xml_stats sx, sz;
     write_to(&o, xml, &sx);
     vt_error err;
@@ -181,7 +182,7 @@ static void size_target_adds_days(void **state)
     vt_gen_options_default(&o);
     o.days = 1;
     o.target_bytes = 3u * 1024 * 1024;
-    const char *path = "/tmp/vitals-test-gen-size.xml";
+    const char *path = VITALS_TMP_PREFIX "test-gen-size.xml";
     vt_gen_xml_stats st;
     write_to(&o, path, &st);
     size_t n;

@@ -562,7 +562,7 @@ static void zip_and_xml_told_apart_by_content(void **state)
     (void)state;
     /* A zip named .xml and an XML named .zip both read. */
     char src[1024];
-    const char *tmp = "/tmp/vitals-test-reader";
+    const char *tmp = VITALS_TMP_PREFIX "test-reader";
     snprintf(src, sizeof src,
              "cp %s/apple-health/jshrake-healthkit-to-sqlite/export.zip %s.xml && "
              "cp %s/apple-health/tdda-applehealthdata/export6s3sample.xml %s.zip",
@@ -572,14 +572,16 @@ static void zip_and_xml_told_apart_by_content(void **state)
     vt_sink sink = tally_sink(&t);
     vt_read_stats st;
     vt_error err;
-    assert_int_equal(vt_read_export("/tmp/vitals-test-reader.xml", NULL, &sink, &st, &err), VT_OK);
+    assert_int_equal(vt_read_export(VITALS_TMP_PREFIX "test-reader.xml", NULL, &sink, &st, &err),
+                     VT_OK);
     assert_string_equal(st.member, "apple_health_export/export.xml");
     assert_int_equal(st.summary.activity_summaries, 10);
     sink = tally_sink(&t);
-    assert_int_equal(vt_read_export("/tmp/vitals-test-reader.zip", NULL, &sink, &st, &err), VT_OK);
+    assert_int_equal(vt_read_export(VITALS_TMP_PREFIX "test-reader.zip", NULL, &sink, &st, &err),
+                     VT_OK);
     assert_int_equal(st.summary.records, 15);
-    remove("/tmp/vitals-test-reader.xml");
-    remove("/tmp/vitals-test-reader.zip");
+    remove(VITALS_TMP_PREFIX "test-reader.xml");
+    remove(VITALS_TMP_PREFIX "test-reader.zip");
 }
 
 static vt_status stop_at_second(void *ctx, const vt_record *rec, const vt_strpool *strings,
@@ -613,6 +615,40 @@ static void sink_errors_stop_the_reader(void **state)
     assert_int_equal(n, 2);
 }
 
+static vt_status refuse_info(void *ctx, const vt_export_info *info, const vt_strpool *strings,
+                             vt_error *err)
+{
+    (void)info;
+    (void)strings;
+    ++*(int *)ctx;
+    snprintf(err->msg, sizeof err->msg, "no room for the export info");
+    err->code = VT_ERR_DB;
+    return VT_ERR_DB;
+}
+
+/* The export info goes to the sink at the start tag of the first Record (or other item);
+ * when the sink fails there, the parser is stopped, which frees the buffer the attributes
+ * point into: the Record must not be decoded then (a use after free under ASan before the
+ * fix, found by test_alloc_failures). */
+static void sink_error_on_export_info_stops_before_the_record(void **state)
+{
+    (void)state;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/apple-health/tdda-applehealthdata/export6s3sample.xml",
+             VITALS_FIXTURES);
+    int calls = 0;
+    vt_sink sink;
+    memset(&sink, 0, sizeof sink);
+    sink.ctx = &calls;
+    sink.export_info = refuse_info;
+    vt_error err;
+    vt_read_stats st;
+    assert_int_equal(vt_read_export(path, NULL, &sink, &st, &err), VT_ERR_DB);
+    assert_string_equal(err.msg, "no room for the export info");
+    assert_int_equal(calls, 1);
+    assert_int_equal(st.summary.records, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -627,6 +663,7 @@ int main(void)
         cmocka_unit_test(huge_values_and_deep_nesting_fail_cleanly),
         cmocka_unit_test(zip_and_xml_told_apart_by_content),
         cmocka_unit_test(sink_errors_stop_the_reader),
+        cmocka_unit_test(sink_error_on_export_info_stops_before_the_record),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -88,6 +88,26 @@ static void rejects_anything_else(void **state)
     assert_int_equal(vt_time_parse("garbage", 7, &t, NULL), VT_ERR_PARSE);
 }
 
+/* Found by fuzz_time: a leap second on the last day of 9999 folded into year 10000, which
+ * vt_time_format cannot show (it printed 9999-01-01), so the round trip failed. */
+static void last_second_of_9999_round_trips(void **state)
+{
+    (void)state;
+    vt_time t;
+    assert_int_equal(vt_time_parse("9999-12-31 23:59:60 -1800", 25, &t, NULL), VT_ERR_PARSE);
+    assert_int_equal(vt_time_parse("9999-12-31 23:59:60 +1800", 25, &t, NULL), VT_ERR_PARSE);
+    const char *last = "9999-12-31 23:59:59 -1800";
+    assert_int_equal(vt_time_parse(last, 25, &t, NULL), VT_OK);
+    char buf[VT_TIME_BUFSZ];
+    vt_time_format(t, buf);
+    assert_string_equal(buf, last);
+    /* A leap second anywhere else still folds into the next minute. */
+    vt_time a, b;
+    assert_int_equal(vt_time_parse("9999-12-31 23:58:60 +0000", 25, &a, NULL), VT_OK);
+    assert_int_equal(vt_time_parse("9999-12-31 23:59:00 +0000", 25, &b, NULL), VT_OK);
+    assert_int_equal(a.utc, b.utc);
+}
+
 static void dates_and_local_days(void **state)
 {
     (void)state;
@@ -145,6 +165,7 @@ int main(void)
         cmocka_unit_test(parses_apple_timestamps),
         cmocka_unit_test(agrees_with_timegm_over_many_dates),
         cmocka_unit_test(rejects_anything_else),
+        cmocka_unit_test(last_second_of_9999_round_trips),
         cmocka_unit_test(dates_and_local_days),
         cmocka_unit_test(times_of_day),
     };

@@ -15,9 +15,9 @@
 #include "vbench/vbench.h"
 #include "vbench/report_files.h"
 
-#define RESULTS "/tmp/vb-test-visual.json"
-#define SVG "/tmp/vb-test-visual.svg"
-#define HTML "/tmp/vb-test-visual.html"
+#define RESULTS VITALS_TMP_PREFIX "vb-test-visual.json"
+#define SVG VITALS_TMP_PREFIX "vb-test-visual.svg"
+#define HTML VITALS_TMP_PREFIX "vb-test-visual.html"
 
 static json_t *bench(const char *group, const char *name, double base, const char *outcome)
 {
