@@ -110,12 +110,6 @@ static vt_status add_sample(calc *c, int64_t start, int64_t end, double value, u
     return VT_OK;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 static int cmp_rank_start(const void *a, const void *b)
 {
     const sample *x = a, *y = b;
@@ -235,21 +229,87 @@ static vt_status dedup_total(calc *c, double *total, vt_error *err)
     return VT_OK;
 }
 
+/* A record type of the computation, with what its rows need, worked out once per type. */
+typedef struct type_entry {
+    uint32_t type;
+    char name[128];
+    const char *identifier;
+    int cumulative; /* gets a de-duplicated total */
+    int category;   /* values are durations in minutes */
+} type_entry;
+
+static int is_category(const char *identifier);
+
+static void type_entry_init(type_entry *te, uint32_t type, const char *identifier)
+{
+    te->type = type;
+    te->identifier = identifier;
+    vt_metric_name(identifier, te->name, sizeof te->name);
+    const vt_metric_info *info = vt_metric_lookup(identifier);
+    te->cumulative = info && info->kind == VT_METRIC_CUMULATIVE;
+    te->category = is_category(identifier);
+}
+
+/* Sorts doubles ascending: quicksort with a median-of-three pivot and insertion sort for
+ * short runs; a day's values are few, and glibc's qsort spent most of its time in the
+ * comparison callback. */
+static void sort_doubles(double *a, size_t n)
+{
+    while (n > 16) {
+        const size_t mid = n / 2;
+        double x = a[0], y = a[mid], z = a[n - 1];
+        const double pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+        size_t i = 0, j = n - 1;
+        for (;;) {
+            while (a[i] < pivot) {
+                i++;
+            }
+            while (a[j] > pivot) {
+                j--;
+            }
+            if (i >= j) {
+                break;
+            }
+            const double t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+            i++;
+            j--;
+        }
+        /* Recurse into the smaller side, loop on the larger: stack depth stays logarithmic. */
+        const size_t left = j + 1;
+        if (left < n - left) {
+            sort_doubles(a, left);
+            a += left;
+            n -= left;
+        } else {
+            sort_doubles(a + left, n - left);
+            n = left;
+        }
+    }
+    for (size_t i = 1; i < n; i++) {
+        const double v = a[i];
+        size_t k = i;
+        while (k > 0 && a[k - 1] > v) {
+            a[k] = a[k - 1];
+            k--;
+        }
+        a[k] = v;
+    }
+}
+
 /* Computes the row of the group held in c->samples and hands it to fn. */
-static vt_status emit_group(calc *c, int32_t day, const char *identifier, const char *unit,
+static vt_status emit_group(calc *c, int32_t day, const type_entry *te, const char *unit,
                             vt_daily_fn fn, void *ctx, vt_error *err)
 {
     if (c->count == 0) {
         return VT_OK;
     }
-    char name[128];
-    vt_metric_name(identifier, name, sizeof name);
-    const vt_metric_info *info = vt_metric_lookup(identifier);
     vt_daily_row row;
     memset(&row, 0, sizeof row);
     row.day = day;
-    row.metric = name;
-    row.identifier = identifier;
+    row.metric = te->name;
+    row.identifier = te->identifier;
     row.unit = unit ? unit : "";
     row.count = c->count;
     if (vt__grow((void **)&c->values, &c->values_cap, c->count, sizeof(double)) != 0) {
@@ -267,7 +327,7 @@ static vt_status emit_group(calc *c, int32_t day, const char *identifier, const 
         comp += fabs(sum) >= fabs(v) ? (sum - t) + v : (v - t) + sum;
         sum = t;
     }
-    qsort(c->values, c->count, sizeof(double), cmp_double);
+    sort_doubles(c->values, c->count);
     row.sum = sum + comp;
     row.mean = mean;
     row.stddev = c->count > 1 ? sqrt(m2 / (double)(c->count - 1)) : 0.0;
@@ -277,7 +337,7 @@ static vt_status emit_group(calc *c, int32_t day, const char *identifier, const 
     row.p25 = percentile(c->values, c->count, 0.25);
     row.p75 = percentile(c->values, c->count, 0.75);
     row.p95 = percentile(c->values, c->count, 0.95);
-    if (info && info->kind == VT_METRIC_CUMULATIVE) {
+    if (te->cumulative) {
         row.has_total = 1;
         vt_status st = dedup_total(c, &row.total, err);
         if (st != VT_OK) {
@@ -323,11 +383,6 @@ static int record_value(int category_metric, uint32_t flags, int64_t start, int6
 
 /* ---- Over a table ---- */
 
-typedef struct type_entry {
-    uint32_t type;
-    char name[128];
-    const char *identifier;
-} type_entry;
 
 static int cmp_type_entry(const void *a, const void *b)
 {
@@ -401,10 +456,7 @@ vt_status vt_daily_compute_table(const vt_table *table, const vt_daily_options *
             st = vt__nomem(err);
             goto done;
         }
-        types[ntypes].type = t;
-        types[ntypes].identifier = ident;
-        vt_metric_name(ident, types[ntypes].name, sizeof types[ntypes].name);
-        ntypes++;
+        type_entry_init(&types[ntypes++], t, ident);
     }
     qsort(types, ntypes, sizeof *types, cmp_type_entry);
     if (ntypes > 0xffff) {
@@ -431,7 +483,7 @@ vt_status vt_daily_compute_table(const vt_table *table, const vt_daily_options *
     for (size_t i = 0; i < m;) {
         const uint64_t key = keys[i].key;
         const type_entry *te = &types[key >> 32];
-        const int category = is_category(te->identifier);
+        const int category = te->category;
         const char *unit = NULL;
         for (; i < m && keys[i].key == key; i++) {
             const size_t r = keys[i].index;
@@ -455,7 +507,7 @@ vt_status vt_daily_compute_table(const vt_table *table, const vt_daily_options *
             }
         }
         const int32_t day = (int32_t)((int64_t)(uint32_t)key - 2147483648LL);
-        if ((st = emit_group(&c, day, te->identifier, unit, fn, ctx, err)) != VT_OK) {
+        if ((st = emit_group(&c, day, te, unit, fn, ctx, err)) != VT_OK) {
             goto done;
         }
     }
@@ -571,10 +623,7 @@ vt_status vt_daily_compute_store(vt_store *store, const vt_daily_options *option
     }
     for (size_t i = 0; i < ntypes; i++) {
         if (metric_selected(o, types[i].text)) {
-            sel[nsel].type = (uint32_t)types[i].id;
-            sel[nsel].identifier = types[i].text;
-            vt_metric_name(types[i].text, sel[nsel].name, sizeof sel[nsel].name);
-            nsel++;
+            type_entry_init(&sel[nsel++], (uint32_t)types[i].id, types[i].text);
         }
     }
     qsort(sel, nsel, sizeof *sel, cmp_type_entry);
@@ -594,7 +643,7 @@ vt_status vt_daily_compute_store(vt_store *store, const vt_daily_options *option
         vt_day_format(o->to_day, to);
     }
     for (size_t t = 0; t < nsel; t++) {
-        const int category = is_category(sel[t].identifier);
+        const int category = sel[t].category;
         sqlite3_reset(q);
         sqlite3_bind_int64(q, 1, sel[t].type);
         sqlite3_bind_text(q, 2, from, -1, SQLITE_STATIC);
@@ -607,7 +656,7 @@ vt_status vt_daily_compute_store(vt_store *store, const vt_daily_options *option
             const char *d = (const char *)sqlite3_column_text(q, 0);
             const size_t dlen = (size_t)sqlite3_column_bytes(q, 0);
             if (dlen != 10 || memcmp(d, day_text, 10) != 0) {
-                if ((st = emit_group(&c, day, sel[t].identifier, unit, fn, ctx, err)) != VT_OK) {
+                if ((st = emit_group(&c, day, &sel[t], unit, fn, ctx, err)) != VT_OK) {
                     goto done;
                 }
                 unit = NULL;
@@ -644,7 +693,7 @@ vt_status vt_daily_compute_store(vt_store *store, const vt_daily_options *option
             st = vt__store_sqlite_error(db, err, "daily");
             goto done;
         }
-        if ((st = emit_group(&c, day, sel[t].identifier, unit, fn, ctx, err)) != VT_OK) {
+        if ((st = emit_group(&c, day, &sel[t], unit, fn, ctx, err)) != VT_OK) {
             goto done;
         }
     }
