@@ -1,14 +1,15 @@
 # SPDX-License-Identifier: MIT
-# The front door: make test, make bench, make asan, make install, make clean.
+# The front door: make test, make bench, make asan, make valgrind, make fuzz, make install,
+# make clean.
 # Each target installs the Debian packages it needs that are missing (scripts/install-deps.sh).
 
-BUILD        ?= build
-RELEASE      ?= build/release
-ASAN_BUILD   ?= build/asan
-FUZZ_BUILD   ?= build/fuzz
+BUILD          ?= build
+RELEASE        ?= build/release
+ASAN_BUILD     ?= build/asan
 VALGRIND_BUILD ?= build/valgrind
-FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= reader_xml reader_zip time time_of_day baseline
+FUZZ_BUILD     ?= build/fuzz
+FUZZ_SECONDS   ?= 60
+FUZZ_TARGETS   ?= reader_xml reader_zip time time_of_day baseline
 JOBS         ?= $(shell nproc 2>/dev/null || echo 2)
 PREFIX       ?= /usr/local
 WERROR       ?= OFF
