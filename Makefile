@@ -60,14 +60,18 @@ asan: deps
 	  $(CTEST) --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -LE performance
 
 # Each unit test runs under memcheck (CTest runs it through the "emulator"); any error or a
-# definite or indirect leak fails the test. Suppressions: scripts/valgrind.supp.
-VALGRIND_CMD = valgrind;--tool=memcheck;--error-exitcode=1;--leak-check=full;--errors-for-leak-kinds=definite,indirect;--show-leak-kinds=definite,indirect;--track-origins=yes;--suppressions=$(CURDIR)/scripts/valgrind.supp
+# definite or indirect leak fails the test. Suppressions: scripts/valgrind.supp. Each
+# process's report goes to $(VALGRIND_BUILD)/memcheck/<pid>.log; a summary ends the run.
+MEMCHECK_LOGS = $(CURDIR)/$(VALGRIND_BUILD)/memcheck
+VALGRIND_CMD = valgrind;--tool=memcheck;--error-exitcode=1;--leak-check=full;--errors-for-leak-kinds=definite,indirect;--show-leak-kinds=definite,indirect;--track-origins=yes;--suppressions=$(CURDIR)/scripts/valgrind.supp;--log-file=$(MEMCHECK_LOGS)/%p.log
 
 valgrind: deps
 	$(CMAKE) -S . -B $(VALGRIND_BUILD) -DCMAKE_BUILD_TYPE=Debug -DVITALS_WERROR=$(WERROR) \
 	  "-DCMAKE_CROSSCOMPILING_EMULATOR=$(VALGRIND_CMD)"
 	$(CMAKE) --build $(VALGRIND_BUILD) -j $(JOBS)
-	VITALS_UNDER_VALGRIND=1 $(CTEST) --test-dir $(VALGRIND_BUILD) --output-on-failure -j $(JOBS) -L unit
+	rm -rf $(MEMCHECK_LOGS) && mkdir -p $(MEMCHECK_LOGS)
+	VITALS_UNDER_VALGRIND=1 $(CTEST) --test-dir $(VALGRIND_BUILD) --output-on-failure -j $(JOBS) -L unit; \
+	  status=$$?; sh scripts/memcheck-summary.sh $(MEMCHECK_LOGS); exit $$status
 
 fuzz:
 	@sh scripts/install-deps.sh --fuzz
