@@ -14,4 +14,4 @@ END {
            runs, errors, definite, indirect
     for (f in bad) printf "memcheck: see %s\n", f
 }' "$dir"/*.log
-echo "memcheck: $logs log files in $dir"
+echo "memcheck: $logs log files in $dir (a process that was killed, or exec'd a program valgrind does not follow, leaves no summary)"
