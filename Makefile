@@ -1,14 +1,15 @@
 # SPDX-License-Identifier: MIT
-# The front door: make test, make bench, make asan, make install, make clean.
+# The front door: make test, make bench, make asan, make valgrind, make fuzz, make install,
+# make clean.
 # Each target installs the Debian packages it needs that are missing (scripts/install-deps.sh).
 
-BUILD        ?= build
-RELEASE      ?= build/release
-ASAN_BUILD   ?= build/asan
-FUZZ_BUILD   ?= build/fuzz
+BUILD          ?= build
+RELEASE        ?= build/release
+ASAN_BUILD     ?= build/asan
 VALGRIND_BUILD ?= build/valgrind
-FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= reader_xml reader_zip time time_of_day baseline
+FUZZ_BUILD     ?= build/fuzz
+FUZZ_SECONDS   ?= 60
+FUZZ_TARGETS   ?= reader_xml reader_zip time time_of_day baseline
 JOBS         ?= $(shell nproc 2>/dev/null || echo 2)
 PREFIX       ?= /usr/local
 WERROR       ?= OFF
@@ -59,14 +60,18 @@ asan: deps
 	  $(CTEST) --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -LE performance
 
 # Each unit test runs under memcheck (CTest runs it through the "emulator"); any error or a
-# definite or indirect leak fails the test. Suppressions: scripts/valgrind.supp.
-VALGRIND_CMD = valgrind;--tool=memcheck;--error-exitcode=1;--leak-check=full;--errors-for-leak-kinds=definite,indirect;--show-leak-kinds=definite,indirect;--track-origins=yes;--suppressions=$(CURDIR)/scripts/valgrind.supp
+# definite or indirect leak fails the test. Suppressions: scripts/valgrind.supp. Each
+# process's report goes to $(VALGRIND_BUILD)/memcheck/<pid>.log; a summary ends the run.
+MEMCHECK_LOGS = $(CURDIR)/$(VALGRIND_BUILD)/memcheck
+VALGRIND_CMD = valgrind;--tool=memcheck;--error-exitcode=1;--leak-check=full;--errors-for-leak-kinds=definite,indirect;--show-leak-kinds=definite,indirect;--track-origins=yes;--suppressions=$(CURDIR)/scripts/valgrind.supp;--log-file=$(MEMCHECK_LOGS)/%p.log
 
 valgrind: deps
 	$(CMAKE) -S . -B $(VALGRIND_BUILD) -DCMAKE_BUILD_TYPE=Debug -DVITALS_WERROR=$(WERROR) \
 	  "-DCMAKE_CROSSCOMPILING_EMULATOR=$(VALGRIND_CMD)"
 	$(CMAKE) --build $(VALGRIND_BUILD) -j $(JOBS)
-	VITALS_UNDER_VALGRIND=1 $(CTEST) --test-dir $(VALGRIND_BUILD) --output-on-failure -j $(JOBS) -L unit
+	rm -rf $(MEMCHECK_LOGS) && mkdir -p $(MEMCHECK_LOGS)
+	VITALS_UNDER_VALGRIND=1 $(CTEST) --test-dir $(VALGRIND_BUILD) --output-on-failure -j $(JOBS) -L unit; \
+	  status=$$?; sh scripts/memcheck-summary.sh $(MEMCHECK_LOGS); exit $$status
 
 fuzz:
 	@sh scripts/install-deps.sh --fuzz

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* The main() of a fuzz target built without libFuzzer: feeds every file named on the command
  * line (folders: every file in them) to LLVMFuzzerTestOneInput once, so the corpus and the
- * crash fixtures replay as a regression test under any compiler, ASan or valgrind. */
+ * crash fixtures replay as a regression test under any compiler, ASan or valgrind. The
+ * libraries must not print: anything written to stderr during the replay fails it. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "fuzz_target.h"
 
@@ -103,20 +105,63 @@ static long run_dir(const char *dir)
     return ran;
 }
 
+/* Points stderr at a temporary file; the saved descriptor, or -1. */
+static int capture_stderr(FILE **cap)
+{
+    *cap = tmpfile();
+    const int saved = *cap ? dup(2) : -1;
+    if (saved < 0 || dup2(fileno(*cap), 2) < 0) {
+        return -1;
+    }
+    return saved;
+}
+
+/* Restores stderr; 1 when something was written to it meanwhile (then shown). */
+static int release_stderr(FILE *cap, int saved)
+{
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    struct stat sb;
+    const long n = fstat(fileno(cap), &sb) == 0 ? (long)sb.st_size : 0;
+    if (n > 0) {
+        fprintf(stderr, "the libraries printed %ld bytes to stderr during the replay:\n", n);
+        char line[512];
+        lseek(fileno(cap), 0, SEEK_SET);
+        rewind(cap);
+        for (int i = 0; i < 20 && fgets(line, sizeof line, cap); i++) {
+            fputs(line, stderr);
+        }
+    }
+    fclose(cap);
+    return n > 0;
+}
+
 int main(int argc, char **argv)
 {
+    FILE *cap = NULL;
+    const int saved = capture_stderr(&cap);
+    if (saved < 0) {
+        perror("capturing stderr");
+        return 1;
+    }
     long total = 0;
     for (int i = 1; i < argc; i++) {
         struct stat sb;
         if (stat(argv[i], &sb) != 0) {
             perror(argv[i]);
+            release_stderr(cap, saved);
             return 1;
         }
         const long n = S_ISDIR(sb.st_mode) ? run_dir(argv[i]) : (run_file(argv[i]) == 0 ? 1 : -1);
         if (n < 0) {
+            release_stderr(cap, saved);
             return 1;
         }
         total += n;
+    }
+    if (release_stderr(cap, saved)) {
+        return 1;
     }
     printf("%s: %ld inputs replayed without a crash\n", argc > 0 ? argv[0] : "fuzz", total);
     /* An empty corpus would make the test pass without testing anything. */
