@@ -80,6 +80,11 @@ typedef struct vb_gate_opts {
     double instr_threshold; /**< allowed instruction growth; default 0.02 (2%) */
     double default_max_s;   /**< without a baseline or limits: mean <= 1.0 s */
     double default_max_mb;  /**< without a baseline or limits: peak RSS <= 100 MB */
+    /** Memory noise floor: a memory regression must also exceed the baseline by this many
+        MiB (default 4). Peak RSS and heap peak move by a few MiB with page and allocator
+        granularity and thread scheduling; a real leak or a larger buffer grows beyond it,
+        and the registered absolute limits (`max_rss_mb`...) hold regardless. */
+    double memory_floor_mb;
 } vb_gate_opts;
 
 /** Fills the defaults. */

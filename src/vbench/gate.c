@@ -15,6 +15,7 @@ void vb_gate_opts_init(vb_gate_opts *o)
     o->instr_threshold = 0.02;
     o->default_max_s = 1.0;
     o->default_max_mb = 100.0;
+    o->memory_floor_mb = 4.0;
 }
 
 static void fail(vb_result *r, vb_verdict *v, const char *fmt, ...) VB__PRINTF(3, 4);
@@ -86,14 +87,14 @@ static void judge_instructions(const vb_baseline_entry *e, const vb_gate_opts *o
     }
 }
 
-static void judge_memory(const char *metric, double now, double base, double margin, vb_result *r,
-                         vb_verdict *v)
+static void judge_memory(const char *metric, double now, double base, double margin,
+                         double floor_mb, vb_result *r, vb_verdict *v)
 {
     if (now < 0 || !(base > 0) || v->regression) {
         return;
     }
     const double ratio = now / base;
-    if (ratio > margin) {
+    if (ratio > margin && now - base > floor_mb * 1024.0 * 1024.0) {
         v->metric = metric;
         v->ratio = ratio;
         v->threshold = margin;
@@ -137,6 +138,8 @@ void vb_gate_check(const vb_baseline_entry *e, const vb_gate_opts *o, vb_result 
     } else if (e->median_p90 > 0) {
         judge_time(e, o, margin, r, v);
     }
-    judge_memory("peak_rss", (double)r->peak_rss, e->peak_rss_p90, margin, r, v);
-    judge_memory("heap_peak", (double)r->heap_peak, e->heap_peak_p90, margin, r, v);
+    judge_memory("peak_rss", (double)r->peak_rss, e->peak_rss_p90, margin, o->memory_floor_mb, r,
+                 v);
+    judge_memory("heap_peak", (double)r->heap_peak, e->heap_peak_p90, margin, o->memory_floor_mb,
+                 r, v);
 }

@@ -179,6 +179,24 @@ static void memory_growth_fails(void **state)
     assert_string_equal(v.metric, "peak_rss");
 }
 
+/* 1.3x the baseline but only 3 MiB more: under the 4 MiB noise floor, not a regression;
+   the same ratio with a floor of 2 MiB is one. */
+static void memory_noise_floor(void **state)
+{
+    fixture *f = *state;
+    vb_verdict v;
+    make_result(f, 1.0, N);
+    f->r.peak_rss = 13 << 20;
+    vb_gate_check(&f->entry, &f->opts, &f->r, &v);
+    assert_false(v.regression);
+    f->opts.memory_floor_mb = 2;
+    make_result(f, 1.0, N);
+    f->r.peak_rss = 13 << 20;
+    vb_gate_check(&f->entry, &f->opts, &f->r, &v);
+    assert_true(v.regression);
+    assert_string_equal(v.metric, "peak_rss");
+}
+
 static void without_baseline_the_defaults_apply(void **state)
 {
     fixture *f = *state;
@@ -359,6 +377,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(faster_is_an_improvement, setup, teardown),
         cmocka_unit_test_setup_teardown(instructions_use_a_tight_threshold, setup, teardown),
         cmocka_unit_test_setup_teardown(memory_growth_fails, setup, teardown),
+        cmocka_unit_test_setup_teardown(memory_noise_floor, setup, teardown),
         cmocka_unit_test_setup_teardown(without_baseline_the_defaults_apply, setup, teardown),
         cmocka_unit_test_setup_teardown(saved_runs_and_compare, setup, teardown),
         cmocka_unit_test(main_gate_and_update),
