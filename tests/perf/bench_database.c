@@ -63,8 +63,11 @@ static void bulk_insert_file(vb_state *st)
     perf_remove_db(path);
     vb_set_items(st, (double)n);
 }
+/* Margin 1.5: the commit's fsync waits on a disk other machines' guests share; runs on this
+ * VM moved by 1.3x from one to the next with nothing changed. */
 VB_BENCHMARK(bulk_insert_file, .group = "database", .marks = "performance,database",
-             .setup = table_365, .teardown = free_table, .max_mean_s = 2.0, .max_stddev_s = 0.5);
+             .setup = table_365, .teardown = free_table, .max_mean_s = 2.0, .max_stddev_s = 0.5,
+             .margin = 1.5);
 
 static int count_rows(void *ctx, int ncols, const char *const *values, const char *const *names)
 {

@@ -98,9 +98,12 @@ static void import_file_db(vb_state *st)
 {
     import_with(st, 2);
 }
+/* Margin 1.5: two threads need the second core; on a shared 2-vCPU runner another process
+ * on it made the same import 1.9x slower, which the single-threaded calibration kernel does not
+ * see. The one-thread variant below keeps the default margin. */
 VB_BENCHMARK(import_file_db, .group = "import", .marks = "performance,import,memory",
              .setup = export_100mb, .teardown = remove_scratch, .max_rss_mb = IMPORT_MAX_RSS_MB,
-             .max_mean_s = 5.0);
+             .max_mean_s = 5.0, .margin = 1.5);
 
 /* The same on one thread. */
 static void import_file_db_one_thread(vb_state *st)
