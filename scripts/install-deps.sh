@@ -8,7 +8,7 @@ set -eu
 PACKAGES="build-essential cmake pkg-config libsqlite3-dev libzip-dev libjansson-dev \
 libcmocka-dev libxml2-dev libxml2-utils zip valgrind"
 BENCH_PACKAGES="python3 python3-pandas sqlite3"
-FUZZ_PACKAGES="clang"
+FUZZ_PACKAGES="clang libclang-rt-14-dev"  # the runtime with libFuzzer is only recommended
 
 if [ "${1:-}" = "--bench" ]; then
     PACKAGES="$PACKAGES $BENCH_PACKAGES"
