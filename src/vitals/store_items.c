@@ -449,6 +449,32 @@ static vt_status workout_children(vt__items *it, int64_t wid, const vt_workout *
     return st;
 }
 
+/* Columns 2-10 shared by workouts and correlations: source, version, device and the start,
+ * end and creation times (each time is two columns: UTC seconds and offset). */
+static void bind_origin(sqlite3_stmt *q, const vt_strpool *strings, uint32_t source,
+                        uint32_t source_version, uint32_t device, vt_time start, vt_time end,
+                        vt_time created, uint32_t flags)
+{
+    bind_str(q, 2, strings, source);
+    bind_str(q, 3, strings, source_version);
+    bind_str(q, 4, strings, device);
+    bind_time(q, 5, start, 1);
+    bind_time(q, 7, end, 1);
+    bind_time(q, 9, created, (flags & VT_RECORD_HAS_CREATED) != 0);
+}
+
+/* Runs an INSERT OR IGNORE and counts it as inserted or as a duplicate. */
+static vt_status insert_counted(vt__items *it, sqlite3_stmt *q, uint64_t *inserted,
+                                uint64_t *duplicates, int *added, vt_error *err, const char *what)
+{
+    *added = 0;
+    const vt_status st = step(it, q, added, err, what);
+    if (st == VT_OK) {
+        ++*(*added ? inserted : duplicates);
+    }
+    return st;
+}
+
 vt_status vt__items_workout(vt__items *it, const vt_workout *w, const vt_strpool *strings,
                             vt_error *err)
 {
@@ -460,12 +486,8 @@ vt_status vt__items_workout(vt__items *it, const vt_workout *w, const vt_strpool
              (long long)w->end.utc, w->duration);
     sqlite3_stmt *q = it->q[Q_WORKOUT];
     bind_str(q, 1, strings, w->activity_type);
-    bind_str(q, 2, strings, w->source);
-    bind_str(q, 3, strings, w->source_version);
-    bind_str(q, 4, strings, w->device);
-    bind_time(q, 5, w->start, 1);
-    bind_time(q, 7, w->end, 1);
-    bind_time(q, 9, w->created, (w->flags & VT_RECORD_HAS_CREATED) != 0);
+    bind_origin(q, strings, w->source, w->source_version, w->device, w->start, w->end,
+                w->created, w->flags);
     bind_num(q, 11, w->duration);
     bind_str(q, 12, strings, w->duration_unit);
     bind_num(q, 13, w->total_distance);
@@ -473,16 +495,13 @@ vt_status vt__items_workout(vt__items *it, const vt_workout *w, const vt_strpool
     bind_num(q, 15, w->total_energy_burned);
     bind_str(q, 16, strings, w->total_energy_burned_unit);
     sqlite3_bind_text(q, 17, key, -1, SQLITE_STATIC);
-    int added = 0;
-    vt_status st = step(it, q, &added, err, "storing a workout");
-    if (st != VT_OK) {
+    int added;
+    const vt_status st = insert_counted(it, q, &it->stats->workouts_inserted,
+                                        &it->stats->workouts_duplicate, &added, err,
+                                        "storing a workout");
+    if (st != VT_OK || !added) {
         return st;
     }
-    if (!added) {
-        it->stats->workouts_duplicate++;
-        return VT_OK;
-    }
-    it->stats->workouts_inserted++;
     return workout_children(it, sqlite3_last_insert_rowid(it->db), w, strings, err);
 }
 
@@ -512,14 +531,11 @@ vt_status vt__items_route_points(vt__items *it, uint32_t ref, const vt_route_poi
         bind_num(q, 8, p[i].course);
         bind_num(q, 9, p[i].horizontal_accuracy);
         bind_num(q, 10, p[i].vertical_accuracy);
-        int added = 0;
-        if ((st = step(it, q, &added, err, "storing route points")) != VT_OK) {
+        int added;
+        if ((st = insert_counted(it, q, &it->stats->route_points_inserted,
+                                 &it->stats->route_points_duplicate, &added, err,
+                                 "storing route points")) != VT_OK) {
             return st;
-        }
-        if (added) {
-            it->stats->route_points_inserted++;
-        } else {
-            it->stats->route_points_duplicate++;
         }
     }
     return VT_OK;
@@ -539,26 +555,19 @@ vt_status vt__items_correlation(vt__items *it, vt_store *store, const vt_correla
     }
     sqlite3_stmt *q = it->q[Q_CORR];
     bind_str(q, 1, strings, c->type);
-    bind_str(q, 2, strings, c->source);
-    bind_str(q, 3, strings, c->source_version);
-    bind_str(q, 4, strings, c->device);
-    bind_time(q, 5, c->start, 1);
-    bind_time(q, 7, c->end, 1);
-    bind_time(q, 9, c->created, (c->flags & VT_RECORD_HAS_CREATED) != 0);
+    bind_origin(q, strings, c->source, c->source_version, c->device, c->start, c->end,
+                c->created, c->flags);
     if (json) {
         sqlite3_bind_text(q, 11, json, -1, SQLITE_STATIC);
     }
     sqlite3_bind_text(q, 12, key, -1, SQLITE_STATIC);
-    int added = 0;
-    vt_status st = step(it, q, &added, err, "storing a correlation");
-    if (st != VT_OK) {
+    int added;
+    vt_status st = insert_counted(it, q, &it->stats->correlations_inserted,
+                                  &it->stats->correlations_duplicate, &added, err,
+                                  "storing a correlation");
+    if (st != VT_OK || !added) {
         return st;
     }
-    if (!added) {
-        it->stats->correlations_duplicate++;
-        return VT_OK;
-    }
-    it->stats->correlations_inserted++;
     const int64_t cid = sqlite3_last_insert_rowid(it->db);
     for (uint32_t i = 0; i < c->member_count; i++) {
         /* The member is also a top-level Record of the export: inserting it through the
