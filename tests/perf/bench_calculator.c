@@ -12,11 +12,6 @@ static int table_for_param(vb_state *st)
     return t ? 0 : 1;
 }
 
-static void free_table(vb_state *st)
-{
-    vt_table_free(vb_context(st));
-}
-
 typedef struct tally {
     size_t rows;
     double sum, total;
@@ -49,23 +44,14 @@ static void daily(vb_state *st)
     vb_set_items(st, (double)vt_table_count(t));
 }
 VB_BENCHMARK(daily, .group = "calculator", .marks = "performance,calculator", VB_PARAMS(30, 365, 1825),
-             .param_name = "days", .setup = table_for_param, .teardown = free_table,
+             .param_name = "days", .setup = table_for_param, .teardown = perf_free_table,
              .max_mean_s = 0.5, .limit_param = 365, .max_exponent = 1.15);
 
 /* 11. All metrics of all types over 1825 days, read from a database file: what `vitals daily`
  * does, loading included. */
 static int store_1825(vb_state *st)
 {
-    char path[4096];
-    perf_scratch_path("calculator_1825.db", path, sizeof path);
-    vt_store *s = perf_store(1825, 100, path);
-    vb_set_context(st, s);
-    return s ? 0 : 1;
-}
-
-static void close_store(vb_state *st)
-{
-    vt_store_close(vb_context(st));
+    return perf_store_fixture(st, 1825, "calculator_1825.db");
 }
 
 static void daily_all_metrics_store(vb_state *st)
@@ -83,7 +69,7 @@ static void daily_all_metrics_store(vb_state *st)
     vb_set_items(st, (double)n);
 }
 VB_BENCHMARK(daily_all_metrics_store, .group = "calculator", .marks = "performance,calculator",
-             .setup = store_1825, .teardown = close_store, .max_mean_s = 2.0);
+             .setup = store_1825, .teardown = perf_close_store, .max_mean_s = 2.0);
 
 /* 12. De-duplicated daily totals of overlapping iPhone and Watch steps over 1825 days. */
 static int steps_1825(vb_state *st)
@@ -120,4 +106,4 @@ static void dedup_steps(vb_state *st)
     vb_set_items(st, (double)vt_table_count(t));
 }
 VB_BENCHMARK(dedup_steps, .group = "calculator", .marks = "performance,calculator",
-             .setup = steps_1825, .teardown = free_table, .max_mean_s = 2.0);
+             .setup = steps_1825, .teardown = perf_free_table, .max_mean_s = 2.0);

@@ -13,11 +13,6 @@ static int table_365(vb_state *st)
     return t ? 0 : 1;
 }
 
-static void free_table(vb_state *st)
-{
-    vt_table_free(vb_context(st));
-}
-
 /* 1. Bulk insert of 365 x 100 records into :memory: (seed: mean < 2.0 s, stddev < 0.5 s). */
 static void bulk_insert_memory(vb_state *st)
 {
@@ -38,7 +33,7 @@ static void bulk_insert_memory(vb_state *st)
     vb_set_items(st, (double)n);
 }
 VB_BENCHMARK(bulk_insert_memory, .group = "database", .marks = "performance,database",
-             .setup = table_365, .teardown = free_table, .max_mean_s = 2.0, .max_stddev_s = 0.5);
+             .setup = table_365, .teardown = perf_free_table, .max_mean_s = 2.0, .max_stddev_s = 0.5);
 
 /* 2. The same into a file database in WAL mode, commit included. */
 static void bulk_insert_file(vb_state *st)
@@ -66,7 +61,7 @@ static void bulk_insert_file(vb_state *st)
 /* Margin 1.5: the commit's fsync waits on a disk other machines' guests share; runs on this
  * VM moved by 1.3x from one to the next with nothing changed. */
 VB_BENCHMARK(bulk_insert_file, .group = "database", .marks = "performance,database",
-             .setup = table_365, .teardown = free_table, .max_mean_s = 2.0, .max_stddev_s = 0.5,
+             .setup = table_365, .teardown = perf_free_table, .max_mean_s = 2.0, .max_stddev_s = 0.5,
              .margin = 1.5);
 
 static int count_rows(void *ctx, int ncols, const char *const *values, const char *const *names)
@@ -80,25 +75,12 @@ static int count_rows(void *ctx, int ncols, const char *const *values, const cha
 
 static int store_365_file(vb_state *st)
 {
-    char path[4096];
-    perf_scratch_path("seed_query.db", path, sizeof path);
-    vt_store *s = perf_store(365, 100, path);
-    vb_set_context(st, s);
-    return s ? 0 : 1;
+    return perf_store_fixture(st, 365, "seed_query.db");
 }
 
 static int store_1825_file(vb_state *st)
 {
-    char path[4096];
-    perf_scratch_path("five_years.db", path, sizeof path);
-    vt_store *s = perf_store(1825, 100, path);
-    vb_set_context(st, s);
-    return s ? 0 : 1;
-}
-
-static void close_store(vb_state *st)
-{
-    vt_store_close(vb_context(st));
+    return perf_store_fixture(st, 1825, "five_years.db");
 }
 
 /* 3. The seed's query as written: pedantic, 10 rounds after 3 warm-up rounds (seed: < 100 ms). */
@@ -118,7 +100,7 @@ static void seed_query(vb_state *st)
 }
 VB_BENCHMARK(seed_query, .group = "database", .marks = "performance,database", .pedantic = 1,
              .rounds = 10, .iterations = 1, .warmup_rounds = 3, .setup = store_365_file,
-             .teardown = close_store, .max_mean_s = 0.1);
+             .teardown = perf_close_store, .max_mean_s = 0.1);
 
 /* 4. A date-range query over five years of heart rate: one year of daily figures. */
 static void heart_rate_range(vb_state *st)
@@ -137,7 +119,7 @@ static void heart_rate_range(vb_state *st)
     vb_check(st, rc == VT_OK && rows == 365, "one row per day of 2022");
 }
 VB_BENCHMARK(heart_rate_range, .group = "database", .marks = "performance,database",
-             .setup = store_1825_file, .teardown = close_store, .max_mean_s = 0.1);
+             .setup = store_1825_file, .teardown = perf_close_store, .max_mean_s = 0.1);
 
 /* 5. Chunked loading of a whole five-year store, 10,000 records at a time (the seed's
  * DataLoader.iter_chunks): the heap the load needs is bounded by the chunk and SQLite's page
@@ -171,7 +153,7 @@ static void load_chunks(vb_state *st)
     vb_set_items(st, (double)total);
 }
 VB_BENCHMARK(load_chunks, .group = "database", .marks = "performance,database,memory",
-             .setup = store_1825_file, .teardown = close_store, .max_heap_mb = 8);
+             .setup = store_1825_file, .teardown = perf_close_store, .max_heap_mb = 8);
 
 /* 6. Re-importing data already stored: nothing is written twice. */
 typedef struct reimport_ctx {

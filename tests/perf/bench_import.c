@@ -9,7 +9,6 @@
 
 typedef struct import_input {
     char path[4096];
-    char db[4096];
 } import_input;
 
 static import_input input;
@@ -21,15 +20,8 @@ static int export_100mb(vb_state *st)
     if (perf_export(bytes, 0, 0, input.path, sizeof input.path, &err) != 0) {
         return 1;
     }
-    perf_scratch_path("import.db", input.db, sizeof input.db);
     vb_set_context(st, &input);
     return 0;
-}
-
-static void remove_scratch(vb_state *st)
-{
-    const import_input *in = vb_context(st);
-    perf_remove_db(in->db);
 }
 
 static vt_status count_record(void *ctx, const vt_record *rec, const vt_strpool *strings,
@@ -72,22 +64,7 @@ static void import_with(vb_state *st, int threads)
 {
     const import_input *in = vb_context(st);
     vt_import_stats stats;
-    memset(&stats, 0, sizeof stats);
-    vt_import_options o;
-    memset(&o, 0, sizeof o);
-    o.threads = threads;
-    vt_status rc = VT_OK;
-    while (vb_loop(st)) {
-        vb_pause(st);
-        perf_remove_db(in->db);
-        vt_store *s = NULL;
-        const vt_status open = vt_store_open(in->db, NULL, &s, NULL);
-        vb_resume(st);
-        rc = open == VT_OK ? vt_import(s, in->path, &o, &stats, NULL) : open;
-        vb_pause(st);
-        vt_store_close(s);
-        vb_resume(st);
-    }
+    const vt_status rc = perf_import_timed(st, in->path, "import.db", threads, &stats);
     vb_check(st, rc == VT_OK && stats.records.inserted > 0, "every record is stored");
     vb_set_bytes(st, (double)stats.read.summary.bytes);
     vb_set_items(st, (double)(stats.read.summary.records + stats.read.summary.correlation_members));
@@ -102,7 +79,7 @@ static void import_file_db(vb_state *st)
  * on it made the same import 1.9x slower, which the single-threaded calibration kernel does not
  * see. The one-thread variant below keeps the default margin. */
 VB_BENCHMARK(import_file_db, .group = "import", .marks = "performance,import,memory",
-             .setup = export_100mb, .teardown = remove_scratch, .max_rss_mb = IMPORT_MAX_RSS_MB,
+             .setup = export_100mb, .max_rss_mb = IMPORT_MAX_RSS_MB,
              .max_mean_s = 5.0, .margin = 1.5);
 
 /* The same on one thread. */
@@ -111,5 +88,5 @@ static void import_file_db_one_thread(vb_state *st)
     import_with(st, 1);
 }
 VB_BENCHMARK(import_file_db_one_thread, .group = "import", .marks = "performance,import,memory",
-             .setup = export_100mb, .teardown = remove_scratch, .max_rss_mb = IMPORT_MAX_RSS_MB,
+             .setup = export_100mb, .max_rss_mb = IMPORT_MAX_RSS_MB,
              .max_mean_s = 5.0);

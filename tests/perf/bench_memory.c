@@ -55,27 +55,8 @@ static int zip_100mb(vb_state *st)
 static void import_from_zip(vb_state *st)
 {
     const export_ctx *e = vb_context(st);
-    char db[4096];
-    perf_scratch_path("import_zip.db", db, sizeof db);
     vt_import_stats stats;
-    memset(&stats, 0, sizeof stats);
-    vt_status rc = VT_OK;
-    vt_error err;
-    memset(&err, 0, sizeof err);
-    while (vb_loop(st)) {
-        vb_pause(st);
-        perf_remove_db(db);
-        vt_store *s = NULL;
-        rc = vt_store_open(db, NULL, &s, &err);
-        vb_resume(st);
-        if (rc == VT_OK) {
-            rc = vt_import(s, e->path, NULL, &stats, &err);
-        }
-        vb_pause(st);
-        vt_store_close(s);
-        vb_resume(st);
-    }
-    perf_remove_db(db);
+    const vt_status rc = perf_import_timed(st, e->path, "import_zip.db", 0, &stats);
     vb_check(st, rc == VT_OK && stats.records.inserted > 0, "the export.zip is imported");
     vb_set_bytes(st, (double)e->bytes);
     vb_set_items(st, (double)stats.records.inserted);
@@ -124,25 +105,8 @@ static void import_1gb_rss(vb_state *st)
     /* The import runs in this benchmark's own process (vbench forks one per benchmark), so
      * the Peak RSS column and the 32 MiB limit are the import's. */
     const export_ctx *e = vb_context(st);
-    char db[4096];
-    perf_scratch_path("import_1gb.db", db, sizeof db);
     vt_import_stats stats;
-    memset(&stats, 0, sizeof stats);
-    vt_status rc = VT_OK;
-    while (vb_loop(st)) {
-        vb_pause(st);
-        perf_remove_db(db);
-        vt_store *s = NULL;
-        rc = vt_store_open(db, NULL, &s, NULL);
-        vb_resume(st);
-        if (rc == VT_OK) {
-            rc = vt_import(s, e->path, NULL, &stats, NULL);
-        }
-        vb_pause(st);
-        vt_store_close(s);
-        vb_resume(st);
-    }
-    perf_remove_db(db);
+    const vt_status rc = perf_import_timed(st, e->path, "import_1gb.db", 0, &stats);
     vb_check(st, rc == VT_OK && stats.records.inserted > 0, "the 1 GB export is imported");
     vb_set_bytes(st, (double)e->bytes);
     vb_set_items(st, (double)stats.records.inserted);

@@ -45,7 +45,7 @@ vt_table *perf_table(uint32_t days, uint32_t per_day)
 
 void perf_remove_db(const char *path)
 {
-    char p[4096];
+    char p[4096 + 8];
     unlink(path);
     snprintf(p, sizeof p, "%s-wal", path);
     unlink(p);
@@ -98,4 +98,50 @@ int perf_export(uint64_t bytes, uint32_t days, int zip, char *path, size_t size,
         return -1;
     }
     return 0;
+}
+
+int perf_store_fixture(vb_state *st, uint32_t days, const char *name)
+{
+    char path[4096];
+    perf_scratch_path(name, path, sizeof path);
+    vt_store *s = perf_store(days, 100, path);
+    vb_set_context(st, s);
+    return s ? 0 : 1;
+}
+
+void perf_close_store(vb_state *st)
+{
+    vt_store_close(vb_context(st));
+}
+
+void perf_free_table(vb_state *st)
+{
+    vt_table_free(vb_context(st));
+}
+
+vt_status perf_import_timed(vb_state *st, const char *path, const char *db_name, int threads,
+                            vt_import_stats *stats)
+{
+    char db[4096];
+    perf_scratch_path(db_name, db, sizeof db);
+    vt_import_options o;
+    memset(&o, 0, sizeof o);
+    o.threads = threads;
+    memset(stats, 0, sizeof *stats);
+    vt_status rc = VT_OK;
+    while (vb_loop(st)) {
+        vb_pause(st);
+        perf_remove_db(db);
+        vt_store *s = NULL;
+        rc = vt_store_open(db, NULL, &s, NULL);
+        vb_resume(st);
+        if (rc == VT_OK) {
+            rc = vt_import(s, path, &o, stats, NULL);
+        }
+        vb_pause(st);
+        vt_store_close(s);
+        vb_resume(st);
+    }
+    perf_remove_db(db);
+    return rc;
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vbench/vbench.h"
 #include "vitals/vitals.h"
 
 /* Peak RSS limit of the import benchmarks: the issue's 32 MB, but none in sanitizer builds,
@@ -40,5 +41,17 @@ int perf_export(uint64_t bytes, uint32_t days, int zip, char *path, size_t size,
 
 /* Removes a store file and its -wal and -shm companions. */
 void perf_remove_db(const char *path);
+
+/* Fixtures: a fresh store file `name` (under the cache folder) of `days` x 100 records as the
+ * benchmark's context; 0 on success. Teardowns: close the context's store, free its table. */
+int perf_store_fixture(vb_state *st, uint32_t days, const char *name);
+void perf_close_store(vb_state *st);
+void perf_free_table(vb_state *st);
+
+/* The body of an import benchmark: each iteration imports `path` into a fresh database file
+ * `db_name` (opening and closing untimed) on `threads` threads (0: the default). Returns the
+ * last import's status; `stats` gets its counts. */
+vt_status perf_import_timed(vb_state *st, const char *path, const char *db_name, int threads,
+                            vt_import_stats *stats);
 
 #endif
