@@ -38,13 +38,6 @@ int64_t vb_rss_current(void);
 /** Resets the peak RSS to the current RSS where the kernel allows it (Linux clear_refs 5). */
 bool vb_rss_reset_peak(void);
 
-/**
- * Whether hardware event counters can be read (perf_event_open on Linux; not in most VMs):
- * then the counting round after the measurement also reports instructions, cycles, branch
- * misses and cache misses per iteration. Tried once per process.
- */
-bool vb_hw_available(void);
-
 #ifdef __cplusplus
 }
 #endif

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Running benchmarks: the registry, selection by name and marks, configuration and results. */
+/* Running one benchmark: the run options, the result, isolation and limits. */
 #ifndef VBENCH_RUNNER_H
 #define VBENCH_RUNNER_H
 
@@ -10,45 +10,12 @@
 #include "vbench/bench.h"
 #include "vbench/calibrate.h"
 #include "vbench/error.h"
+#include "vbench/registry.h"
 #include "vbench/stats.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/** One registered benchmark (one per parameter value). Owned by the registry. */
-typedef struct vb_bench {
-    char name[128];     /**< "daily[365]" */
-    char fullname[256]; /**< "calculator/daily[365]" (group/name), or the name */
-    char base[128];     /**< "daily": the name without its parameter */
-    vb_fn fn;
-    vb_options opts; /**< params / nparams cleared: see param */
-    bool has_param;
-    long long param;
-} vb_bench;
-
-/** The number of registered benchmarks. */
-size_t vb_registry_count(void);
-/** The `i`-th registered benchmark in registration order; NULL when out of range. Borrowed. */
-const vb_bench *vb_registry_get(size_t i);
-/** Forgets every registered benchmark (tests). */
-void vb_registry_clear(void);
-/** The first error met by VB_BENCHMARK's registration, "" when none. Static storage. */
-const char *vb_registry_error(void);
-
-/**
- * Whether `fullname` matches the -k expression `pattern`: each term as a glob (fnmatch,
- * when it holds *, ? or [) or as a substring, so "daily[365]" matches itself; "not PATTERN" negates; "A or B" / "A and B" combine.
- * NULL or "" matches everything.
- */
-bool vb_filter_name(const char *pattern, const char *fullname);
-
-/**
- * Evaluates the mark expression `expr` (pytest's -m: mark names, and, or, not, parentheses)
- * against the comma-separated `marks`. Writes the verdict to `*match`. NULL or "" matches.
- * Returns VB_ERR_PARSE with a message for a malformed expression.
- */
-vb_status vb_filter_marks(const char *expr, const char *marks, bool *match, vb_error *err);
 
 /** Sort keys of the results. */
 typedef enum vb_sort {
@@ -157,30 +124,6 @@ vb_status vb_run_bench_inprocess(const vb_bench *bench, const vb_config *cfg, co
  * limit when one is exceeded. Returns whether the result still passes.
  */
 bool vb_check_limits(vb_result *r);
-
-/** Profilers of --profile. */
-typedef enum vb_profile_kind { VB_PROFILE_CPU, VB_PROFILE_HEAP } vb_profile_kind;
-
-/** Whether `valgrind` can be run from PATH (checked once per process). */
-bool vb_valgrind_available(void);
-
-/**
- * Runs the benchmark once more in a child of this executable under valgrind: cpu through
- * callgrind with collection only around the timed loop (`iterations` iterations, callgrind's
- * output for callgrind_annotate and KCachegrind), heap through DHAT (dhat/dh_view.html). Writes
- * DIR/<fullname with / and [] replaced>.callgrind.out or .dhat.json, and its path into `path`.
- * Returns VB_ERR_UNSUPPORTED when valgrind is missing, VB_ERR_IO when the run fails.
- */
-vb_status vb_profile_bench(const vb_bench *bench, vb_profile_kind kind, const char *dir,
-                           long long iterations, char *path, size_t path_size, vb_error *err);
-
-/**
- * Counts the instructions per iteration of the benchmark with callgrind: `iterations`
- * iterations in one round, collection only around the loop. Returns VB_ERR_UNSUPPORTED when
- * valgrind is missing (the caller falls back to time and says so).
- */
-vb_status vb_count_instructions(const vb_bench *bench, long long iterations, double *per_iter,
-                                vb_error *err);
 
 #ifdef __cplusplus
 }
