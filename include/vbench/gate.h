@@ -15,8 +15,8 @@ extern "C" {
 /** The metric the gate judges time-like regressions by. */
 typedef enum vb_gate_metric { VB_GATE_TIME = 0, VB_GATE_INSTRUCTIONS } vb_gate_metric;
 
-/** Gate options. Fill with vb_gate_opts_init. */
-typedef struct vb_gate_opts {
+/** Gate options. Fill with vb_gate_options_init. */
+typedef struct vb_gate_options {
     double margin;          /**< threshold = baseline x env_factor x margin; default 1.2 */
     double alpha;           /**< significance of the one-sided Mann-Whitney U; default 0.01 */
     double env_factor;      /**< this machine's speed relative to the reference; default 1 */
@@ -29,10 +29,10 @@ typedef struct vb_gate_opts {
         granularity and thread scheduling; a real leak or a larger buffer grows beyond it,
         and the registered absolute limits (`max_rss_mb`...) hold regardless. */
     double memory_floor_mb;
-} vb_gate_opts;
+} vb_gate_options;
 
 /** Fills `o` (not NULL) with the defaults. Thread-safe. */
-void vb_gate_opts_init(vb_gate_opts *o);
+void vb_gate_options_init(vb_gate_options *o);
 
 /** The gate's verdict on one benchmark. */
 typedef struct vb_verdict {
@@ -58,7 +58,7 @@ typedef struct vb_verdict {
  * failed on a regression. The benchmark's own `.margin` overrides the option's. `opts`, `r`
  * and `v` must not be NULL. Thread-safe for distinct results.
  */
-void vb_gate_check(const vb_baseline_entry *entry, const vb_gate_opts *opts, vb_result *r,
+void vb_gate_check(const vb_baseline_entry *entry, const vb_gate_options *opts, vb_result *r,
                    vb_verdict *v);
 
 #ifdef __cplusplus

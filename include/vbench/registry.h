@@ -19,7 +19,7 @@ typedef struct vb_bench {
     char fullname[256]; /**< "calculator/daily[365]" (group/name), or the name */
     char base[128];     /**< "daily": the name without its parameter */
     vb_fn fn;
-    vb_options opts; /**< params / nparams cleared: see param */
+    vb_bench_options opts; /**< params / nparams cleared: see param */
     bool has_param;
     long long param;
 } vb_bench;

@@ -20,22 +20,25 @@ typedef struct vb_suite {
     const vb_machine *machine;
     const vb_result *results;
     size_t count;
-    const vb_config *config;
+    const vb_run_options *options; /**< NULL: the defaults */
 } vb_suite;
 
 /** Sorts results in place by `key` within their groups (groups by name, then the key). */
 void vb_results_sort(vb_result *results, size_t count, vb_sort key);
 
-/** Console options. */
-typedef struct vb_console_opts {
-    bool color;   /**< highlight best (green) and worst (red) of each column */
-    bool verbose; /**< add the confidence interval and the calibration figures */
-} vb_console_opts;
+/** Console options. Fill with vb_console_options_init. */
+typedef struct vb_console_options {
+    bool color;   /**< highlight best (green) and worst (red) of each column; default off */
+    bool verbose; /**< add the confidence interval and the calibration figures; default off */
+} vb_console_options;
+
+/** Fills `o` (not NULL) with the defaults: no colour, not verbose. Thread-safe. */
+void vb_console_options_init(vb_console_options *o);
 
 /** Writes the header lines (machine, warnings) to `out`. */
-void vb_report_console_header(FILE *out, const vb_machine *m, const vb_config *cfg);
+void vb_report_console_header(FILE *out, const vb_machine *m, const vb_run_options *cfg);
 /** Writes the pytest-benchmark-style tables, one per group, to `out`. */
-void vb_report_console(FILE *out, const vb_suite *suite, const vb_console_opts *opts);
+void vb_report_console(FILE *out, const vb_suite *suite, const vb_console_options *opts);
 /** The scaled unit of a time in seconds: writes e.g. "12.3456 us" into buf. Returns buf. */
 const char *vb_format_time(double seconds, char *buf, size_t size);
 

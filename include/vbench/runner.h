@@ -26,8 +26,9 @@ typedef enum vb_sort {
     VB_SORT_MEDIAN
 } vb_sort;
 
-/** Suite-wide configuration, from the command line. Fill with vb_config_init first. */
-typedef struct vb_config {
+/** The options of a run of the suite (vb_main fills them from the command line) and of each
+    vb_run_bench. Fill with vb_run_options_init first. */
+typedef struct vb_run_options {
     bool fork;               /**< isolate each benchmark in a child process (default true) */
     bool smoke;              /**< each body once, assertions only */
     double timeout;          /**< seconds, overrides the benchmarks' (0: theirs or 300) */
@@ -43,10 +44,10 @@ typedef struct vb_config {
         around the loop only (the run under valgrind behind --profile cpu and instruction
         counts); no statistics. */
     long long callgrind_iterations;
-} vb_config;
+} vb_run_options;
 
-/** Fills `cfg` with the defaults. */
-void vb_config_init(vb_config *cfg);
+/** Fills `o` (not NULL) with the defaults listed above. Thread-safe. */
+void vb_run_options_init(vb_run_options *o);
 
 /** How a benchmark ended. */
 typedef enum vb_outcome {
@@ -80,8 +81,8 @@ typedef struct vb_result {
     size_t ndata;
     uint64_t iterations; /**< per round */
     uint64_t warmup_rounds;
-    double precision; /**< timer precision in seconds */
-    double wall_time; /**< seconds from start to result, calibration included */
+    double timer_precision; /**< seconds */
+    double wall_time;       /**< seconds from start to result, calibration included */
     double items_per_iter, bytes_per_iter; /**< 0 when not set */
     vb_counter counters[VB_MAX_COUNTERS];
     size_t ncounters;
@@ -110,14 +111,15 @@ void vb_result_clear(vb_result *r);
  * successful call with out->outcome saying so; the status is not VB_OK only when the harness
  * itself could not work (then out->outcome is VB_OUTCOME_ERROR too).
  */
-vb_status vb_run_bench(const vb_bench *bench, const vb_config *cfg, vb_result *out, vb_error *err);
+vb_status vb_run_bench(const vb_bench *bench, const vb_run_options *cfg, vb_result *out,
+                       vb_error *err);
 
 /**
  * Runs one benchmark in this process with the clock `clock` (NULL: CLOCK_MONOTONIC), the way
  * the forked child does. For tests and for --no-fork.
  */
-vb_status vb_run_bench_inprocess(const vb_bench *bench, const vb_config *cfg, const vb_clock *clock,
-                                 vb_result *out, vb_error *err);
+vb_status vb_run_bench_inprocess(const vb_bench *bench, const vb_run_options *cfg,
+                                 const vb_clock *clock, vb_result *out, vb_error *err);
 
 /**
  * Checks the registered limits of a passed result; marks it failed with a message naming the

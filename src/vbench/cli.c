@@ -9,7 +9,7 @@
 #include "vbench/report_files.h"
 
 typedef struct cli {
-    vb_config cfg;
+    vb_run_options cfg;
     bool list, quiet, verbose, help;
     const char *json, *gbench, *csv, *markdown, *svg, *html;
     const char *profile_kind, *profile_dir;
@@ -471,8 +471,8 @@ int vb_main(int argc, char **argv)
     }
     cli c;
     memset(&c, 0, sizeof c);
-    vb_config_init(&c.cfg);
-    vb_gate_opts_init(&c.gate.opts);
+    vb_run_options_init(&c.cfg);
+    vb_gate_options_init(&c.gate.opts);
     c.gate.baseline = "benchmarks/baseline.json";
     c.storage = ".benchmarks";
     if (!parse(argc, argv, &c)) {
@@ -552,7 +552,10 @@ int vb_main(int argc, char **argv)
         vb_results_sort(results, n, c.cfg.sort);
         const vb_suite suite = {&m, results, n, &c.cfg};
         if (!c.quiet && !c.cfg.smoke && c.cfg.callgrind_iterations == 0) {
-            const vb_console_opts co = {want_color(), c.verbose};
+            vb_console_options co;
+            vb_console_options_init(&co);
+            co.color = want_color();
+            co.verbose = c.verbose;
             vb_report_console(stdout, &suite, &co);
         }
         const int rcode = exit_code(results, n);

@@ -88,7 +88,7 @@ typedef struct vb__gate_cli {
     bool update;           /* --update-baseline */
     const char *baseline;  /* --baseline FILE */
     vb__env_mode env_mode; /* --env-factor */
-    vb_gate_opts opts;
+    vb_gate_options opts;
 } vb__gate_cli;
 
 /* Instruction counts of the passed results under callgrind (when the gate wants them). */

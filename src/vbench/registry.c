@@ -11,6 +11,11 @@ static vb_bench *benches;
 static size_t nbenches, capacity;
 static char first_error[256];
 
+void vb_bench_options_init(vb_bench_options *o)
+{
+    memset(o, 0, sizeof *o);
+}
+
 size_t vb_registry_count(void)
 {
     return nbenches;
@@ -34,7 +39,7 @@ const char *vb_registry_error(void)
     return first_error;
 }
 
-static vb_status add_one(const char *name, vb_fn fn, const vb_options *opts, bool has_param,
+static vb_status add_one(const char *name, vb_fn fn, const vb_bench_options *opts, bool has_param,
                          long long param, vb_error *err)
 {
     if (nbenches == capacity) {
@@ -74,9 +79,9 @@ static vb_status add_one(const char *name, vb_fn fn, const vb_options *opts, boo
     return VB_OK;
 }
 
-vb_status vb_register(const char *name, vb_fn fn, const vb_options *opts, vb_error *err)
+vb_status vb_register(const char *name, vb_fn fn, const vb_bench_options *opts, vb_error *err)
 {
-    static const vb_options none;
+    static const vb_bench_options none;
     if (!opts) {
         opts = &none;
     }
@@ -104,7 +109,7 @@ vb_status vb_register(const char *name, vb_fn fn, const vb_options *opts, vb_err
     return VB_OK;
 }
 
-void vb__register_or_die(const char *name, vb_fn fn, const vb_options *opts)
+void vb__register_or_die(const char *name, vb_fn fn, const vb_bench_options *opts)
 {
     /* Before main() there is nobody to tell: keep the first error for vb_main to report. */
     vb_error e;

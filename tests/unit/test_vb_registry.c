@@ -60,7 +60,7 @@ static void duplicates_and_bad_input_are_rejected(void **state)
 {
     (void)state;
     vb_error e;
-    const vb_options o = {.group = "calculator"};
+    const vb_bench_options o = {.group = "calculator"};
     assert_int_equal(vb_register("fresh", by_macro, &o, &e), VB_OK);
     assert_non_null(find("calculator/fresh"));
     assert_int_equal(vb_register("fresh", by_macro, &o, &e), VB_ERR_INVALID);
@@ -69,7 +69,7 @@ static void duplicates_and_bad_input_are_rejected(void **state)
     assert_int_equal(vb_register("by_macro[30]", by_macro, &o, &e), VB_ERR_INVALID);
     assert_int_equal(vb_register(NULL, by_macro, NULL, &e), VB_ERR_INVALID);
     assert_int_equal(vb_register("x", NULL, NULL, &e), VB_ERR_INVALID);
-    const vb_options bad = {.nparams = 2};
+    const vb_bench_options bad = {.nparams = 2};
     assert_int_equal(vb_register("y", plain, &bad, &e), VB_ERR_INVALID);
 }
 
