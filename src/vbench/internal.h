@@ -23,7 +23,6 @@ void *vb__malloc(size_t size);
 void *vb__calloc(size_t count, size_t size);
 void *vb__realloc(void *ptr, size_t size);
 void vb__free(void *ptr);
-char *vb__strdup(const char *s);
 
 /* Errors (vb_error.c): fill `err` (may be NULL) and return `code`. */
 vb_status vb__error(vb_error *err, vb_status code, const char *fmt, ...) VB__PRINTF(3, 4);
@@ -77,8 +76,7 @@ const char *vb__cpu_governor(char *buf, size_t size);
 void vb__hw_begin(void);
 void vb__hw_end(double counts[VB__HW_EVENTS]);
 
-/* Whether the process runs under valgrind (instructions.c). */
-bool vb__under_valgrind(void);
+/* Switches callgrind's collection on or off; nothing outside valgrind (instructions.c). */
 void vb__callgrind_toggle(void);
 
 /* The suite-level steps of vb_main after the runs (suite_gate.c). */
