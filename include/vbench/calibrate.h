@@ -11,22 +11,6 @@
 extern "C" {
 #endif
 
-/** A clock: `now_ns(ctx)` returns nanoseconds from an arbitrary origin, never decreasing. */
-typedef struct vb_clock {
-    uint64_t (*now_ns)(void *ctx);
-    void *ctx;
-} vb_clock;
-
-/** CLOCK_MONOTONIC. Static storage; thread-safe. */
-const vb_clock *vb_clock_monotonic(void);
-
-/**
- * The timer's precision in seconds, as pytest-benchmark measures it: the smallest positive
- * difference between back-to-back reads, over at least 5 points and until about 10 ms of the
- * clock have passed (pytest-benchmark spends 1 s; the minimum is reached long before).
- */
-double vb_timer_precision(const vb_clock *clock);
-
 /** Calibration options; see vb_calibrate. Fill with vb_calibrate_options_init. */
 typedef struct vb_calibrate_options {
     double timer_precision;       /**< the timer's precision in seconds; 0 (the default): that of

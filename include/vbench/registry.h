@@ -29,10 +29,12 @@ size_t vb_registry_count(void);
 /** The `i`-th registered benchmark in registration order; NULL when out of range. Borrowed:
     valid until the next registration. Not thread-safe against vb_register. */
 const vb_bench *vb_registry_get(size_t i);
-/** Forgets every registered benchmark (tests). */
-void vb_registry_clear(void);
-/** The first error met by VB_BENCHMARK's registration, "" when none. Static storage. */
-const char *vb_registry_error(void);
+/**
+ * Whether a registration by VB_BENCHMARK (before main(), with nobody to tell) failed. When one
+ * did, copies the first failure into `*out` (may be NULL); otherwise clears `*out`. The error
+ * is kept by the registry, written before main() and only read afterwards.
+ */
+bool vb_registry_error(vb_error *out);
 
 /**
  * Whether `fullname` matches the -k expression `pattern`: each term as a glob (fnmatch,

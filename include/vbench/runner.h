@@ -115,13 +115,6 @@ vb_status vb_run_bench(const vb_bench *bench, const vb_run_options *cfg, vb_resu
                        vb_error *err);
 
 /**
- * Runs one benchmark in this process with the clock `clock` (NULL: CLOCK_MONOTONIC), the way
- * the forked child does. For tests and for --no-fork.
- */
-vb_status vb_run_bench_inprocess(const vb_bench *bench, const vb_run_options *cfg,
-                                 const vb_clock *clock, vb_result *out, vb_error *err);
-
-/**
  * Checks the registered limits of a passed result; marks it failed with a message naming the
  * limit when one is exceeded. Returns whether the result still passes.
  */

@@ -47,20 +47,6 @@ void vb_stats_sort(double *values, size_t n);
  */
 double vb_stats_percentile_sorted(const double *sorted, size_t n, double p);
 
-/** The alternative hypothesis of a test: `x` tends to be greater, less, or either. */
-typedef enum vb_alternative { VB_TWO_SIDED = 0, VB_GREATER, VB_LESS } vb_alternative;
-
-/**
- * The Mann-Whitney U test of samples x and y (not modified), with the normal approximation,
- * the tie correction and the continuity correction, as scipy.stats.mannwhitneyu(x, y,
- * alternative=..., method="asymptotic") and Google Benchmark's compare.py. `u` receives U of x
- * (may be NULL), `p` the p-value. VB_GREATER: the alternative is that x is stochastically
- * greater than y (a regression when x is this run's times and y the baseline's). All values
- * equal: p = 1. Returns VB_ERR_INVALID when a sample is empty, VB_ERR_NOMEM. Thread-safe.
- */
-vb_status vb_mann_whitney(const double *x, size_t nx, const double *y, size_t ny,
-                          vb_alternative alt, double *u, double *p, vb_error *err);
-
 #ifdef __cplusplus
 }
 #endif

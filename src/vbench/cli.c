@@ -465,8 +465,9 @@ static int saved_runs(const cli *c, const vb_suite *suite)
 
 int vb_main(int argc, char **argv)
 {
-    if (vb_registry_error()[0]) {
-        fprintf(stderr, "vbench: registration failed: %s\n", vb_registry_error());
+    vb_error reg;
+    if (vb_registry_error(&reg)) {
+        fprintf(stderr, "vbench: registration failed: %s\n", reg.msg);
         return 3;
     }
     cli c;

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vb_testing.h"
 #include "vbench/vbench.h"
 
 #if defined(__GNUC__) || defined(__clang__)

@@ -9,7 +9,7 @@
    BENCHMARK works the same way); it is written before main() and only read afterwards. */
 static vb_bench *benches;
 static size_t nbenches, capacity;
-static char first_error[256];
+static vb_error first_error; /* code VB_OK until a registration fails */
 
 void vb_bench_options_init(vb_bench_options *o)
 {
@@ -31,12 +31,15 @@ void vb_registry_clear(void)
     vb__free(benches);
     benches = NULL;
     nbenches = capacity = 0;
-    first_error[0] = '\0';
+    vb_error_clear(&first_error);
 }
 
-const char *vb_registry_error(void)
+bool vb_registry_error(vb_error *out)
 {
-    return first_error;
+    if (out) {
+        *out = first_error;
+    }
+    return first_error.code != VB_OK;
 }
 
 static vb_status add_one(const char *name, vb_fn fn, const vb_bench_options *opts, bool has_param,
@@ -113,7 +116,7 @@ void vb__register_or_die(const char *name, vb_fn fn, const vb_bench_options *opt
 {
     /* Before main() there is nobody to tell: keep the first error for vb_main to report. */
     vb_error e;
-    if (vb_register(name, fn, opts, &e) != VB_OK && first_error[0] == '\0') {
-        vb__strlcpy(first_error, e.msg, sizeof first_error);
+    if (vb_register(name, fn, opts, &e) != VB_OK && first_error.code == VB_OK) {
+        first_error = e;
     }
 }

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "vb_testing.h"
 #include "vbench/vbench.h"
 
 static void body(vb_state *st)

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "vb_testing.h"
 #include "vbench/vbench.h"
 
 /* A clock advancing by a fixed step at every read. */

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "vb_testing.h"
 #include "vbench/vbench.h"
 
 #define BLOCK      (1u << 20)

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "vb_testing.h"
 #include "vbench/vbench.h"
 
 static void body(vb_state *st)

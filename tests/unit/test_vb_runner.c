@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "vb_testing.h"
 #include "vbench/vbench.h"
 
 static const vb_bench *add(const char *name, vb_fn fn, const vb_bench_options *o)
