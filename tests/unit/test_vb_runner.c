@@ -484,6 +484,24 @@ static void main_exit_codes(void **state)
     assert_int_equal(run_main(3, "--quiet", "--sort", "fastest"), 2);
     assert_int_equal(run_main(4, "--quiet", "--profile", "disk", "/tmp"), 2);
     assert_int_equal(run_main(2, "--list", "-k=good"), 0);
+    /* Every kind of option: a valid value is accepted (--list then exits 0), a bad one is a
+       usage error. */
+    assert_int_equal(run_main(14, "--list", "-q", "--sort=mean", "--env-factor", "none",
+                              "--gate-metric=instructions", "--compare-fail", "mean:10%",
+                              "--alpha=0.05", "--margin", "1.5", "--no-warmup", "--compare=3",
+                              "--min-rounds=7"),
+                     0);
+    assert_int_equal(run_main(3, "--list", "--alpha", "1"), 2);
+    assert_int_equal(run_main(3, "--list", "--alpha", "0"), 2);
+    assert_int_equal(run_main(2, "--list", "--margin=-1"), 2);
+    assert_int_equal(run_main(2, "--list", "--max-time=0"), 2);
+    assert_int_equal(run_main(3, "--list", "--env-factor", "kernels"), 2);
+    assert_int_equal(run_main(2, "--list", "--gate-metric=cycles"), 2);
+    assert_int_equal(run_main(3, "--list", "--compare-fail", "speed:10%"), 2);
+    assert_int_equal(run_main(2, "--list", "--compare-fail"), 2);
+    assert_int_equal(run_main(3, "--list", "--profile", "cpu"), 2);
+    assert_int_equal(run_main(2, "--list", "--list=yes"), 2);
+    assert_int_equal(run_main(2, "--list", "--min-rounds=-2"), 2);
 }
 
 int main(void)
