@@ -124,13 +124,17 @@ void vb_bench_options_init(vb_bench_options *o);
 /**
  * Registers a benchmark by hand: `name` and its options are copied (the strings inside the
  * options are borrowed and must outlive the program's use of the registry). One benchmark is
- * registered per parameter value. Not thread-safe: call it before running anything.
+ * registered per parameter value. `opts` NULL: every default; `options.name`, when set,
+ * replaces `name`. VB_ERR_INVALID for a missing name or function, a name too long or already
+ * registered. Not thread-safe: call it before running anything.
  */
 vb_status vb_register(const char *name, vb_fn fn, const vb_bench_options *opts, vb_error *err);
 /* Used by VB_BENCHMARK: vb_register, remembering a failure for vb_main to report. */
 void vb__register_or_die(const char *name, vb_fn fn, const vb_bench_options *opts);
 
-/* ---- Inside a body ---------------------------------------------------------------------- */
+/* ---- Inside a body ----------------------------------------------------------------------
+   The functions below take the state the harness handed to the body, setup or teardown (not
+   NULL) and are called from the thread that runs it. */
 
 bool vb__loop_edge(vb_state *st);
 
@@ -198,7 +202,7 @@ void vb_set_items(vb_state *st, double items_per_iteration);
 /** Bytes processed per iteration, for the MB/s figure. */
 void vb_set_bytes(vb_state *st, double bytes_per_iteration);
 /** Sets a named counter reported with the results (at most 16 per benchmark; the name is
-    copied, up to 47 bytes). The last value set wins. */
+    copied, up to 47 bytes; NULL or "" is ignored). The last value set wins. */
 void vb_counter_set(vb_state *st, const char *name, double value);
 
 /** The parameter value of this benchmark (0 when it has none). */

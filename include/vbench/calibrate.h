@@ -50,7 +50,8 @@ typedef double (*vb_round_fn)(void *ctx, uint64_t loops);
  * bound is vbench's: it keeps the warm-up of a slow benchmark within max_time). Time is what `run`
  * returns, so a fake runner makes it deterministic. Returns VB_ERR_INVALID for bad parameters or
  * when rounds never reach the target (an empty body on a coarse clock), VB_ERR_INTERNAL when `run`
- * returns a negative duration (the body failed).
+ * returns a negative duration (the body failed). `opts`, `run` and `out` must not be NULL.
+ * Thread-safe when `run` is.
  */
 vb_status vb_calibrate(const vb_calibrate_options *opts, vb_round_fn run, void *ctx,
                        vb_calibrate_result *out, vb_error *err);

@@ -58,7 +58,8 @@ typedef enum vb_outcome {
     VB_OUTCOME_ERROR    /**< the harness could not run it (fork, pipe, memory) */
 } vb_outcome;
 
-/** The constant name of an outcome: "passed", "failed", "crashed", "timeout", "error". */
+/** The constant name of an outcome: "passed", "failed", "crashed", "timeout", "error"
+    ("unknown" for a value out of range). Static storage; thread-safe. */
 const char *vb_outcome_name(vb_outcome o);
 
 #define VB_MAX_COUNTERS 16
@@ -102,21 +103,25 @@ typedef struct vb_result {
     char gate_verdict[16]; /**< "ok", "improved" or "regression" */
 } vb_result;
 
-/** Frees what `r` owns (the data) and zeroes it; accepts NULL. */
+/** Frees what `r` owns (the data) and zeroes it; accepts NULL. Thread-safe for distinct
+    results. */
 void vb_result_clear(vb_result *r);
 
 /**
- * Runs one benchmark according to `cfg` (in a forked child when cfg->fork) and fills `out`
- * (owned by the caller: vb_result_clear). A benchmark that fails, crashes or times out is a
- * successful call with out->outcome saying so; the status is not VB_OK only when the harness
- * itself could not work (then out->outcome is VB_OUTCOME_ERROR too).
+ * Runs one benchmark according to `cfg` (NULL: the defaults; in a forked child when
+ * cfg->fork) and fills `out` (owned by the caller: vb_result_clear; `bench` and `out` not
+ * NULL). A benchmark that fails, crashes or times out is a successful call with out->outcome
+ * saying so; the status is not VB_OK only when the harness itself could not work (then
+ * out->outcome is VB_OUTCOME_ERROR too). Not thread-safe: it forks, and the benchmark's body
+ * may use process-wide state (heap counting, the peak RSS).
  */
 vb_status vb_run_bench(const vb_bench *bench, const vb_run_options *cfg, vb_result *out,
                        vb_error *err);
 
 /**
- * Checks the registered limits of a passed result; marks it failed with a message naming the
- * limit when one is exceeded. Returns whether the result still passes.
+ * Checks the registered limits of a passed result (`r` not NULL); marks it failed with a
+ * message naming the limit when one is exceeded. Returns whether the result still passes.
+ * Thread-safe for distinct results.
  */
 bool vb_check_limits(vb_result *r);
 

@@ -35,6 +35,8 @@ typedef struct vb_stats {
  */
 vb_status vb_stats_compute(const double *data, size_t n, vb_stats *out, vb_error *err);
 
+/* The helpers below take non-NULL arrays of `n` >= 1 values and are thread-safe. */
+
 /** The median of `n` >= 1 values sorted ascending (Python's statistics.median). */
 double vb_stats_median_sorted(const double *sorted, size_t n);
 
