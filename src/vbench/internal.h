@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vb_testing.h"
 #include "vbench/vbench.h"
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -23,7 +24,6 @@ void *vb__malloc(size_t size);
 void *vb__calloc(size_t count, size_t size);
 void *vb__realloc(void *ptr, size_t size);
 void vb__free(void *ptr);
-char *vb__strdup(const char *s);
 
 /* Errors (vb_error.c): fill `err` (may be NULL) and return `code`. */
 vb_status vb__error(vb_error *err, vb_status code, const char *fmt, ...) VB__PRINTF(3, 4);
@@ -77,8 +77,7 @@ const char *vb__cpu_governor(char *buf, size_t size);
 void vb__hw_begin(void);
 void vb__hw_end(double counts[VB__HW_EVENTS]);
 
-/* Whether the process runs under valgrind (instructions.c). */
-bool vb__under_valgrind(void);
+/* Switches callgrind's collection on or off; nothing outside valgrind (instructions.c). */
 void vb__callgrind_toggle(void);
 
 /* The suite-level steps of vb_main after the runs (suite_gate.c). */
@@ -88,7 +87,7 @@ typedef struct vb__gate_cli {
     bool update;           /* --update-baseline */
     const char *baseline;  /* --baseline FILE */
     vb__env_mode env_mode; /* --env-factor */
-    vb_gate_opts opts;
+    vb_gate_options opts;
 } vb__gate_cli;
 
 /* Instruction counts of the passed results under callgrind (when the gate wants them). */

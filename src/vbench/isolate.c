@@ -54,7 +54,7 @@ static bool limit_address_space(const vb_bench *bench)
 }
 
 /* The child: run, send the fixed part of the result and then its data, exit. */
-static void child(int fd, const vb_bench *bench, const vb_config *cfg)
+static void child(int fd, const vb_bench *bench, const vb_run_options *cfg)
 {
     /* A crash must kill the child so the parent can report its signal, whatever handlers the
        host program (a test framework, a crash reporter) installed. */
@@ -169,11 +169,12 @@ static vb_status harness_error(const vb_bench *bench, vb_result *out, vb_error *
     return vb__error(err, VB_ERR_IO, "%s: %s", bench->fullname, out->msg);
 }
 
-vb_status vb_run_bench(const vb_bench *bench, const vb_config *cfg, vb_result *out, vb_error *err)
+vb_status vb_run_bench(const vb_bench *bench, const vb_run_options *cfg, vb_result *out,
+                       vb_error *err)
 {
-    vb_config defaults;
+    vb_run_options defaults;
     if (!cfg) {
-        vb_config_init(&defaults);
+        vb_run_options_init(&defaults);
         cfg = &defaults;
     }
     if (!cfg->fork) {

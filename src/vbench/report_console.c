@@ -23,7 +23,13 @@ static void format_bytes(int64_t b, char *buf, size_t size)
     }
 }
 
-void vb_report_console_header(FILE *out, const vb_machine *m, const vb_config *cfg)
+void vb_console_options_init(vb_console_options *o)
+{
+    o->color = false;
+    o->verbose = false;
+}
+
+void vb_report_console_header(FILE *out, const vb_machine *m, const vb_run_options *cfg)
 {
     fprintf(out, "vbench %s: %s, %d CPUs", vb_version(),
             m->cpu_brand[0] ? m->cpu_brand : m->machine, m->num_cpus);
@@ -86,7 +92,7 @@ static double column_value(const vb_result *r, int col)
 }
 
 static void print_group(FILE *out, const vb_result *const *rs, size_t n,
-                        const vb_console_opts *opts)
+                        const vb_console_options *opts)
 {
     double smallest = INFINITY;
     for (size_t i = 0; i < n; i++) {
@@ -177,8 +183,8 @@ static void print_group(FILE *out, const vb_result *const *rs, size_t n,
             char lo[32], hi[32];
             fprintf(out, "    median 95%% CI [%s, %s], precision %.0f ns, wall %.3f s",
                     vb_format_time(rs[i]->stats.ci_low, lo, sizeof lo),
-                    vb_format_time(rs[i]->stats.ci_high, hi, sizeof hi), rs[i]->precision * 1e9,
-                    rs[i]->wall_time);
+                    vb_format_time(rs[i]->stats.ci_high, hi, sizeof hi),
+                    rs[i]->timer_precision * 1e9, rs[i]->wall_time);
             if (rs[i]->heap_allocs >= 0) {
                 fprintf(out, ", heap %.1f allocs %.0f B per iteration", rs[i]->heap_allocs,
                         rs[i]->heap_bytes);
@@ -189,7 +195,7 @@ static void print_group(FILE *out, const vb_result *const *rs, size_t n,
     vb__free(cells);
 }
 
-void vb_report_console(FILE *out, const vb_suite *suite, const vb_console_opts *opts)
+void vb_report_console(FILE *out, const vb_suite *suite, const vb_console_options *opts)
 {
     /* One table per group, of the results with statistics, in report order. */
     const vb_result **rows = vb__calloc(suite->count ? suite->count : 1, sizeof *rows);

@@ -35,8 +35,9 @@ static void cell_bytes(FILE *out, const json_t *extra, const char *key)
 /* Keys of extra_info that belong to the regression gate, shown in the "gate" column. */
 static int gate_key(const char *key)
 {
-    static const char *const words[] = {"threshold", "baseline", "ratio", "p_value", "verdict",
-                                        "limit", "exponent", "instructions", "factor"};
+    static const char *const words[] = {"threshold", "baseline",     "ratio",
+                                        "p_value",   "verdict",      "limit",
+                                        "exponent",  "instructions", "factor"};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
         if (strstr(key, words[i])) {
             return 1;
@@ -67,8 +68,8 @@ static void machine(FILE *out, const json_t *root)
     const json_t *m = json_object_get(root, "machine_info");
     const json_t *cpu = json_object_get(m, "cpu");
     fputs("<section><h2>Machine</h2><table class=\"kv\">", out);
-    const char *keys[][2] = {{"node", "host"},        {"system", "system"},
-                             {"release", "release"},  {"machine", "architecture"},
+    const char *keys[][2] = {{"node", "host"},         {"system", "system"},
+                             {"release", "release"},   {"machine", "architecture"},
                              {"compiler", "compiler"}, {"governor", "CPU governor"}};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         const json_t *v = json_object_get(m, keys[i][0]);
@@ -91,7 +92,8 @@ static void machine(FILE *out, const json_t *root)
     /* Anything the harness adds about the environment (factor, calibration). */
     const char *key;
     const json_t *v;
-    json_object_foreach((json_t *)m, key, v) {
+    json_object_foreach((json_t *)m, key, v)
+    {
         if (gate_key(key) || strstr(key, "calibration")) {
             fputs("<tr><th>", out);
             vb__xml_escape(out, key);
@@ -123,7 +125,8 @@ static void table(FILE *out, const json_t *benchmarks, size_t *failed)
           out);
     size_t i;
     const json_t *b;
-    json_array_foreach(benchmarks, i, b) {
+    json_array_foreach(benchmarks, i, b)
+    {
         const json_t *st = json_object_get(b, "stats");
         const json_t *extra = json_object_get(b, "extra_info");
         const char *outcome = vb__json_str(extra, "outcome");
@@ -167,7 +170,8 @@ static void table(FILE *out, const json_t *benchmarks, size_t *failed)
             fputs("</b>", out);
             any = 1;
         }
-        json_object_foreach((json_t *)extra, key, v) {
+        json_object_foreach((json_t *)extra, key, v)
+        {
             if (gate_key(key) && strcmp(key, "gate") != 0) {
                 fputs(any ? "<br>" : "", out);
                 vb__xml_escape(out, key);
@@ -203,14 +207,16 @@ vb_status vb_report_html(const char *results_json, const char *html_path, vb_err
           "body{font-family:sans-serif;margin:2em;color:#222}h1{font-size:1.4em}"
           "table{border-collapse:collapse;margin:0.5em 0}td,th{padding:3px 8px;"
           "border-bottom:1px solid #ddd;text-align:left;vertical-align:top}"
-          ".num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}tr.bad td{background:#fee}"
+          ".num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}tr.bad "
+          "td{background:#fee}"
           ".kv th{color:#555;font-weight:normal}.gate{font-size:0.85em;color:#333}"
           ".summary.fail{color:#b00}.summary.pass{color:#070}\n"
           "</style></head><body>\n<h1>Benchmark report</h1>\n",
           out);
     size_t failed = 0, i;
     const json_t *b;
-    json_array_foreach(benchmarks, i, b) {
+    json_array_foreach(benchmarks, i, b)
+    {
         const char *o = vb__json_str(json_object_get(b, "extra_info"), "outcome");
         failed += o[0] && strcmp(o, "passed") != 0;
     }
@@ -224,7 +230,8 @@ vb_status vb_report_html(const char *results_json, const char *html_path, vb_err
     fputs("</section>\n", out);
     if (failed) {
         fputs("<section><h2>Failures</h2><ul>\n", out);
-        json_array_foreach(benchmarks, i, b) {
+        json_array_foreach(benchmarks, i, b)
+        {
             const json_t *extra = json_object_get(b, "extra_info");
             const char *o = vb__json_str(extra, "outcome");
             if (o[0] && strcmp(o, "passed") != 0) {

@@ -68,7 +68,7 @@ static json_t *extra_info(const vb_result *r)
     json_object_set_new(e, "heap_peak_bytes", bytes_or_null(r->heap_peak));
     json_object_set_new(e, "median_ci95_low", json_real(r->stats.ci_low));
     json_object_set_new(e, "median_ci95_high", json_real(r->stats.ci_high));
-    json_object_set_new(e, "timer_precision", json_real(r->precision));
+    json_object_set_new(e, "timer_precision", json_real(r->timer_precision));
     json_object_set_new(e, "wall_time", json_real(r->wall_time));
     if (r->instructions >= 0) {
         json_object_set_new(e, "instructions_per_iter", json_real(r->instructions));
@@ -104,9 +104,9 @@ static json_t *extra_info(const vb_result *r)
     return e;
 }
 
-static json_t *options(const vb_result *r, const vb_config *cfg)
+static json_t *options(const vb_result *r, const vb_run_options *cfg)
 {
-    const vb_options *o = &r->bench->opts;
+    const vb_bench_options *o = &r->bench->opts;
     const long long min_rounds = cfg && cfg->min_rounds > 0 ? cfg->min_rounds
                                  : o->min_rounds > 0        ? o->min_rounds
                                                             : 5;
@@ -152,7 +152,7 @@ static json_t *stats(const vb_result *r)
     return o;
 }
 
-static json_t *benchmark(const vb_result *r, const vb_config *cfg)
+static json_t *benchmark(const vb_result *r, const vb_run_options *cfg)
 {
     const vb_bench *b = r->bench;
     json_t *o = json_object();
@@ -193,7 +193,7 @@ static json_t *document(const vb_suite *suite)
         const vb_result *r = &suite->results[i];
         /* Only results with statistics: readers of pytest's files expect stats.ops & co. */
         if (r->ndata > 0 && r->bench) {
-            json_array_append_new(list, benchmark(r, suite->config));
+            json_array_append_new(list, benchmark(r, suite->options));
         }
         if (r->outcome != VB_OUTCOME_PASSED && r->bench) {
             json_array_append_new(failures,

@@ -6,7 +6,7 @@
 
 #include "internal.h"
 
-void vb_config_init(vb_config *cfg)
+void vb_run_options_init(vb_run_options *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
     cfg->fork = true;
@@ -51,7 +51,7 @@ typedef struct runner {
 static double run_round(void *ctx, uint64_t loops)
 {
     runner *rn = ctx;
-    const vb_options *o = &rn->bench->opts;
+    const vb_bench_options *o = &rn->bench->opts;
     if (rn->run.failed) {
         return -1;
     }
@@ -83,9 +83,9 @@ static long long pick_ll(long long cli, long long bench, long long fallback)
     return cli > 0 ? cli : bench > 0 ? bench : fallback;
 }
 
-static vb_status measure(runner *rn, const vb_config *cfg, vb_result *out, vb_error *err)
+static vb_status measure(runner *rn, const vb_run_options *cfg, vb_result *out, vb_error *err)
 {
-    const vb_options *o = &rn->bench->opts;
+    const vb_bench_options *o = &rn->bench->opts;
     uint64_t iterations, rounds, warmup_rounds;
     const int warm = cfg->warmup != VB_DEFAULT ? cfg->warmup : o->warmup;
     if (o->pedantic) {
@@ -94,15 +94,15 @@ static vb_status measure(runner *rn, const vb_config *cfg, vb_result *out, vb_er
         warmup_rounds =
             warm == VB_OFF ? 0 : (uint64_t)(o->warmup_rounds > 0 ? o->warmup_rounds : 0);
     } else {
-        vb_calib_params p;
-        p.precision = out->precision;
-        p.min_time = o->min_time > 0 ? o->min_time : 5e-6;
-        p.max_time = pick(cfg->max_time, o->max_time, 1.0);
-        p.calibration_precision = 10;
-        p.min_rounds = pick_ll(cfg->min_rounds, o->min_rounds, 5);
+        vb_calibrate_options p;
+        vb_calibrate_options_init(&p);
+        p.timer_precision = out->timer_precision;
+        p.min_time = o->min_time > 0 ? o->min_time : p.min_time;
+        p.max_time = pick(cfg->max_time, o->max_time, p.max_time);
+        p.min_rounds = pick_ll(cfg->min_rounds, o->min_rounds, p.min_rounds);
         p.warmup = warm != VB_OFF;
-        p.warmup_iterations = o->warmup_iterations > 0 ? o->warmup_iterations : 100000;
-        vb_calib_result c;
+        p.warmup_iterations = o->warmup_iterations > 0 ? o->warmup_iterations : p.warmup_iterations;
+        vb_calibrate_result c;
         const vb_status cs = vb_calibrate(&p, run_round, rn, &c, err);
         if (cs != VB_OK) {
             return rn->run.failed ? VB_OK : cs;
@@ -160,12 +160,12 @@ static void measure_heap(runner *rn, vb_result *out)
     out->heap_peak = rn->run.heap.peak_live;
 }
 
-vb_status vb_run_bench_inprocess(const vb_bench *bench, const vb_config *cfg, const vb_clock *clock,
-                                 vb_result *out, vb_error *err)
+vb_status vb_run_bench_inprocess(const vb_bench *bench, const vb_run_options *cfg,
+                                 const vb_clock *clock, vb_result *out, vb_error *err)
 {
-    vb_config defaults;
+    vb_run_options defaults;
     if (!cfg) {
-        vb_config_init(&defaults);
+        vb_run_options_init(&defaults);
         cfg = &defaults;
     }
     memset(out, 0, sizeof *out);
@@ -183,13 +183,13 @@ vb_status vb_run_bench_inprocess(const vb_bench *bench, const vb_config *cfg, co
     rn.run.smoke = cfg->smoke;
     rn.run.has_param = bench->has_param;
     rn.run.param = bench->param;
-    out->precision = clock ? vb_timer_precision(clock) : vb__monotonic_precision();
+    out->timer_precision = clock ? vb_timer_precision(clock) : vb__monotonic_precision();
 
     const uint64_t t0 = rn.run.clock->now_ns(rn.run.clock->ctx);
     vb_rss_reset_peak();
     const int64_t rss_before = vb_rss_current();
     vb_status s = VB_OK;
-    const vb_options *o = &bench->opts;
+    const vb_bench_options *o = &bench->opts;
     if (o->setup && o->setup(&rn.st) != 0) {
         vb__fail(&rn.st, "setup of %s failed", bench->fullname);
     } else {
@@ -254,7 +254,7 @@ bool vb_check_limits(vb_result *r)
     if (r->outcome != VB_OUTCOME_PASSED || !r->bench) {
         return r->outcome == VB_OUTCOME_PASSED;
     }
-    const vb_options *o = &r->bench->opts;
+    const vb_bench_options *o = &r->bench->opts;
     const double mib = 1024.0 * 1024.0;
     char buf[192] = "";
     if (!r->smoke && r->ndata > 0) {

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "vb_testing.h"
 #include "vbench/vbench.h"
 
 /* A clock advancing by a fixed step at every read. */
@@ -62,18 +63,60 @@ static double fake_round(void *ctx, uint64_t loops)
     return f->per_iter * (double)loops;
 }
 
-static vb_calib_params defaults(void)
+static vb_calibrate_options defaults(void)
 {
-    vb_calib_params p;
-    memset(&p, 0, sizeof p);
-    p.precision = 1e-7;
-    p.min_time = 5e-6;
-    p.max_time = 1.0;
-    p.calibration_precision = 10;
-    p.min_rounds = 5;
+    vb_calibrate_options p;
+    vb_calibrate_options_init(&p);
+    p.timer_precision = 1e-7;
     p.warmup = 0;
-    p.warmup_iterations = 100000;
     return p;
+}
+
+/* Every options struct of the library has an init function filling the documented defaults. */
+static void options_init_fills_the_documented_defaults(void **state)
+{
+    (void)state;
+    vb_calibrate_options c;
+    memset(&c, 0xff, sizeof c);
+    vb_calibrate_options_init(&c);
+    assert_true(c.timer_precision == 0);
+    assert_float_equal(c.min_time, 5e-6, 1e-18);
+    assert_float_equal(c.max_time, 1.0, 1e-15);
+    assert_float_equal(c.calibration_precision, 10, 1e-15);
+    assert_int_equal(c.min_rounds, 5);
+    assert_true(c.warmup != 0);
+    assert_int_equal(c.warmup_iterations, 100000);
+
+    vb_run_options r;
+    memset(&r, 0xff, sizeof r);
+    vb_run_options_init(&r);
+    assert_true(r.fork);
+    assert_false(r.smoke);
+    assert_true(r.memory);
+    assert_int_equal(r.warmup, VB_DEFAULT);
+    assert_true(r.max_time == 0 && r.timeout == 0);
+    assert_int_equal(r.rounds, 0);
+    assert_null(r.name_filter);
+
+    vb_bench_options b;
+    memset(&b, 0xff, sizeof b);
+    vb_bench_options_init(&b);
+    assert_null(b.group);
+    assert_int_equal(b.min_rounds, 0);
+    assert_true(b.max_time == 0);
+
+    vb_console_options k;
+    memset(&k, 0xff, sizeof k);
+    vb_console_options_init(&k);
+    assert_false(k.color);
+    assert_false(k.verbose);
+
+    vb_gate_options g;
+    memset(&g, 0xff, sizeof g);
+    vb_gate_options_init(&g);
+    assert_float_equal(g.margin, 1.2, 1e-15);
+    assert_float_equal(g.alpha, 0.01, 1e-15);
+    assert_int_equal(g.metric, VB_GATE_TIME);
 }
 
 /* The expected numbers below are worked by hand from the rules in pytest-benchmark's
@@ -85,8 +128,8 @@ static void grows_by_ten_until_the_target(void **state)
     /* 2^-20 s (0.95 us) per iteration, exact in binary: 0.95 us < 2.5 us, then 9.5 us >= 5 us;
        rounds = ceil(1 / (10 x 2^-20)) = ceil(104857.6). */
     fake f = {1.0 / 1048576, 0, 0};
-    vb_calib_params p = defaults();
-    vb_calib_result r;
+    vb_calibrate_options p = defaults();
+    vb_calibrate_result r;
     assert_int_equal(vb_calibrate(&p, fake_round, &f, &r, NULL), VB_OK);
     assert_int_equal(r.iterations, 10);
     assert_int_equal(r.rounds, 104858);
@@ -100,8 +143,8 @@ static void estimates_between_estimate_and_target(void **state)
     /* 0.3 us: 1 -> 0.3 us, 10 -> 3 us (>= 2.5 us, < 5 us) -> ceil(5e-6 x 10 / 3e-6) = 17
        -> 5.1 us >= 5 us. rounds = ceil(1 / 5.1e-6) = 196079. */
     fake f = {3e-7, 0, 0};
-    vb_calib_params p = defaults();
-    vb_calib_result r;
+    vb_calibrate_options p = defaults();
+    vb_calibrate_result r;
     assert_int_equal(vb_calibrate(&p, fake_round, &f, &r, NULL), VB_OK);
     assert_int_equal(r.iterations, 17);
     assert_int_equal(r.rounds, 196079);
@@ -115,10 +158,10 @@ static void coarse_timer_sets_the_target(void **state)
        (95.4 us) -> ceil(1e-4 x 100 / 95.4e-6) = 105 (100.1 us). max_time 0.5: rounds =
        ceil(0.5 / (105 x 2^-20)) = ceil(4993.2). */
     fake f = {1.0 / 1048576, 0, 0};
-    vb_calib_params p = defaults();
-    p.precision = 1e-5;
+    vb_calibrate_options p = defaults();
+    p.timer_precision = 1e-5;
     p.max_time = 0.5;
-    vb_calib_result r;
+    vb_calibrate_result r;
     assert_int_equal(vb_calibrate(&p, fake_round, &f, &r, NULL), VB_OK);
     assert_int_equal(r.iterations, 105);
     assert_int_equal(r.rounds, 4994);
@@ -130,8 +173,8 @@ static void slow_function_gets_min_rounds(void **state)
     (void)state;
     /* 0.3 s per call: one iteration; ceil(1 / 0.3) = 4 < min_rounds 5. */
     fake f = {0.3, 0, 0};
-    vb_calib_params p = defaults();
-    vb_calib_result r;
+    vb_calibrate_options p = defaults();
+    vb_calibrate_result r;
     assert_int_equal(vb_calibrate(&p, fake_round, &f, &r, NULL), VB_OK);
     assert_int_equal(r.iterations, 1);
     assert_int_equal(r.rounds, 5);
@@ -146,10 +189,10 @@ static void warmup_repeats_each_step(void **state)
     /* Warm-up of 1000 iterations: at loops 1, one round plus 1000 warm-up rounds; at loops 10,
        one plus 100. Then warmup_rounds = min(100000, max(1, 1000 / 10)) = 100. */
     fake f = {1e-6, 0, 0};
-    vb_calib_params p = defaults();
+    vb_calibrate_options p = defaults();
     p.warmup = 1;
     p.warmup_iterations = 1000;
-    vb_calib_result r;
+    vb_calibrate_result r;
     assert_int_equal(vb_calibrate(&p, fake_round, &f, &r, NULL), VB_OK);
     assert_int_equal(r.iterations, 10);
     assert_int_equal(r.calib_rounds, 1102);
@@ -163,9 +206,9 @@ static void warmup_of_a_slow_function_is_bounded(void **state)
     /* 0.3 s per call with warm-up: rounds = max(ceil(1 / 0.3), 5) = 5; pytest-benchmark's rule
        gives min(5, max(1, 100000 / 1)) = 5 warm-up rounds, the time bound ceil(1 / 0.3) = 4. */
     fake f = {0.3, 0, 0};
-    vb_calib_params p = defaults();
+    vb_calibrate_options p = defaults();
     p.warmup = 1;
-    vb_calib_result r;
+    vb_calibrate_result r;
     assert_int_equal(vb_calibrate(&p, fake_round, &f, &r, NULL), VB_OK);
     assert_int_equal(r.iterations, 1);
     assert_int_equal(r.rounds, 5);
@@ -178,9 +221,9 @@ static void bad_parameters_are_rejected(void **state)
 {
     (void)state;
     fake f = {1e-6, 0, 0};
-    vb_calib_params p = defaults();
+    vb_calibrate_options p = defaults();
     p.min_rounds = 0;
-    vb_calib_result r;
+    vb_calibrate_result r;
     vb_error e;
     assert_int_equal(vb_calibrate(&p, fake_round, &f, &r, &e), VB_ERR_INVALID);
     assert_true(strlen(e.msg) > 0);
@@ -214,10 +257,10 @@ static void runner_uses_the_injected_clock(void **state)
 {
     (void)state;
     vb_registry_clear();
-    const vb_options o = {.max_time = 0.01, .warmup = VB_OFF};
+    const vb_bench_options o = {.max_time = 0.01, .warmup = VB_OFF};
     assert_int_equal(vb_register("virtual", virtual_body, &o, NULL), VB_OK);
-    vb_config cfg;
-    vb_config_init(&cfg);
+    vb_run_options cfg;
+    vb_run_options_init(&cfg);
     cfg.memory = false;
     const vb_clock clk = {virtual_now, NULL};
     vb_result r;
@@ -237,6 +280,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(precision_is_the_smallest_step),
+        cmocka_unit_test(options_init_fills_the_documented_defaults),
         cmocka_unit_test(grows_by_ten_until_the_target),
         cmocka_unit_test(estimates_between_estimate_and_target),
         cmocka_unit_test(coarse_timer_sets_the_target),

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "vb_testing.h"
 #include "vbench/vbench.h"
 
 static void body(vb_state *st)
@@ -22,7 +23,7 @@ static void body(vb_state *st)
 
 typedef struct fixture {
     vb_machine m;
-    vb_config cfg;
+    vb_run_options cfg;
     vb_result r[3];
     double data[4];
     char dir[64];
@@ -34,13 +35,13 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     vb_registry_clear();
-    const vb_options daily = {
+    const vb_bench_options daily = {
         .group = "calculator", .marks = "performance", .param_name = "days", VB_PARAMS(365)};
     assert_int_equal(vb_register("daily", body, &daily, NULL), VB_OK);
     assert_int_equal(vb_register("plain", body, NULL, NULL), VB_OK);
     assert_int_equal(vb_register("boom", body, NULL, NULL), VB_OK);
     vb_machine_probe(&f->m);
-    vb_config_init(&f->cfg);
+    vb_run_options_init(&f->cfg);
     f->cfg.max_time = 0.5;
     const double samples[4] = {2e-6, 1e-6, 4e-6, 3e-6};
     memcpy(f->data, samples, sizeof samples);
@@ -282,7 +283,7 @@ static void console_table(void **state)
     const vb_suite suite = {&f->m, f->r, 3, &f->cfg};
     snprintf(f->path, sizeof f->path, "%s/console.txt", f->dir);
     FILE *out = fopen(f->path, "w");
-    const vb_console_opts co = {false, true};
+    const vb_console_options co = {false, true};
     vb_report_console(out, &suite, &co);
     fclose(out);
     const char *txt = slurp(f->path);
@@ -301,7 +302,7 @@ static void sorting_keeps_groups_and_orders_params_by_value(void **state)
 {
     (void)state;
     vb_registry_clear();
-    const vb_options o = {.group = "g", VB_PARAMS(365, 30, 1825)};
+    const vb_bench_options o = {.group = "g", VB_PARAMS(365, 30, 1825)};
     assert_int_equal(vb_register("daily", body, &o, NULL), VB_OK);
     assert_int_equal(vb_register("a_first", body, NULL, NULL), VB_OK);
     vb_result r[4];
