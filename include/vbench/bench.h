@@ -62,6 +62,9 @@ typedef struct vb_bench_options {
     int warmup;                  /**< VB_ON / VB_OFF; default on */
     long long warmup_iterations; /**< default 100000 */
     double timeout;              /**< seconds before the child is killed, default 300 */
+    /** At least this many repetitions, each in its own process, whatever --repetitions says
+        (default 1): a benchmark of one round needs several for a test between runs. */
+    long long repetitions;
 
     /* Limits: a result beyond one fails the benchmark (exit 1). 0: no limit. */
     double max_mean_s, max_median_s, max_stddev_s; /**< seconds per iteration */

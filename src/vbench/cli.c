@@ -60,6 +60,7 @@ static const struct option {
     {"--vb-exact", NULL, TEXT, FIELD(exact), NULL},
     {"--rounds", NULL, COUNT, FIELD(run.rounds), NULL},
     {"--min-rounds", NULL, COUNT, FIELD(run.min_rounds), NULL},
+    {"--repetitions", NULL, COUNT, FIELD(run.repetitions), NULL},
     {"--vb-callgrind", NULL, COUNT, FIELD(run.callgrind_iterations), NULL},
     {"--max-time", NULL, POSITIVE, FIELD(run.max_time), NULL},
     {"--timeout", NULL, POSITIVE, FIELD(run.timeout), NULL},

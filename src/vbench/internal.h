@@ -66,6 +66,13 @@ void vb__round_reset(vb_state *st, uint64_t iterations);
 /* Marks the benchmark failed with a message (loop.c); the first message wins. */
 void vb__fail(vb_state *st, const char *fmt, ...) VB__PRINTF(2, 3);
 
+/* Runs one repetition of a benchmark in a forked child (isolate.c). */
+vb_status vb__run_forked(const vb_bench *bench, const vb_run_options *cfg, vb_result *out,
+                         vb_error *err);
+/* Gives a passed measured result of one process its one repetition, made of its own figures
+   (runner.c); VB_ERR_NOMEM. Other results get none. */
+vb_status vb__own_repetition(vb_result *r, vb_error *err);
+
 /* The timer precision of the monotonic clock, measured once per process (calibrate.c). */
 double vb__monotonic_precision(void);
 

@@ -35,6 +35,7 @@ void vb_result_clear(vb_result *r)
 {
     if (r) {
         vb__free(r->data);
+        vb__free(r->reps);
         memset(r, 0, sizeof *r);
     }
 }
@@ -237,6 +238,24 @@ vb_status vb_run_bench_inprocess(const vb_bench *bench, const vb_run_options *cf
     }
     out->outcome = VB_OUTCOME_PASSED;
     vb_check_limits(out);
+    return vb__own_repetition(out, err);
+}
+
+vb_status vb__own_repetition(vb_result *r, vb_error *err)
+{
+    if (r->outcome != VB_OUTCOME_PASSED || r->smoke || r->ndata == 0) {
+        return VB_OK;
+    }
+    r->reps = vb__malloc(sizeof *r->reps);
+    if (!r->reps) {
+        return vb__nomem(err);
+    }
+    const vb_stats *s = &r->stats;
+    const vb_repetition one = {s->median,   s->mean,      s->min,      s->max,
+                               s->stddev,   s->iqr,       s->rounds,   r->iterations,
+                               r->peak_rss, r->heap_peak, r->wall_time};
+    r->reps[0] = one;
+    r->nreps = 1;
     return VB_OK;
 }
 
