@@ -73,7 +73,12 @@ static bool measuring(const vb__cli *c)
 
 void vb__cli_begin(const vb__cli *c, const bool *selected, vb_machine *m)
 {
-    vb_machine_probe(m);
+    vb__machine_probe_system(m);
+    /* The commit goes into the pytest JSON (and the SVG and HTML made from it), saved runs and
+       the baseline; git costs time and memory that a run without them need not pay. */
+    if (c->json || c->svg || c->html || c->save || c->autosave || c->gate.update) {
+        vb__machine_probe_commit(m);
+    }
     for (size_t i = 0; i < vb_registry_count(); i++) {
         if (selected[i] && !vb_registry_get(i)->opts.vb__optimized) {
             m->optimized = false;

@@ -76,6 +76,11 @@ vb_status vb__own_repetition(vb_result *r, vb_error *err);
 /* The timer precision of the monotonic clock, measured once per process (calibrate.c). */
 double vb__monotonic_precision(void);
 
+/* vb_machine_probe in two parts (vb_machine.c): everything but the commit, and the commit
+   from git (six git processes: vb_main runs them only when a file records the commit). */
+void vb__machine_probe_system(vb_machine *m);
+void vb__machine_probe_commit(vb_machine *m);
+
 /* Machine facts used by several reports (vb_machine.c). */
 const char *vb__cpu_governor(char *buf, size_t size);
 
