@@ -56,7 +56,10 @@ typedef struct vb_bench_options {
     vb_fn round_teardown;
 
     /* Calibration (pytest-benchmark's options). */
-    double max_time;             /**< seconds of measurement, default 1.0 */
+    double max_time; /**< at most this many seconds of measurement, default 1.0 */
+    /** Measurement stops as soon as the half-width of the median's 95% confidence interval is
+        at most this fraction of the median (default 0.01); negative: never early. */
+    double precision;
     double min_time;             /**< minimum round time in seconds, default 5e-6 */
     long long min_rounds;        /**< default 5 */
     int warmup;                  /**< VB_ON / VB_OFF; default on */

@@ -29,11 +29,16 @@ typedef enum vb_sort {
 /** The options of a run of the suite (vb_main fills them from the command line) and of each
     vb_run_bench. Fill with vb_run_options_init first. */
 typedef struct vb_run_options {
-    bool fork;            /**< isolate each benchmark in a child process (default true) */
-    bool smoke;           /**< each body once, assertions only */
-    double timeout;       /**< seconds, overrides the benchmarks' (0: theirs or 300) */
-    long long rounds;     /**< fixed rounds (0: calibrate) */
-    double max_time;      /**< 0: the benchmark's or 1.0 */
+    bool fork;        /**< isolate each benchmark in a child process (default true) */
+    bool smoke;       /**< each body once, assertions only */
+    double timeout;   /**< seconds, overrides the benchmarks' (0: theirs or 300) */
+    long long rounds; /**< fixed rounds (0: calibrate) */
+    double max_time;  /**< 0: the benchmark's or 1.0; a maximum (see precision) */
+    /** Stop measuring as soon as the 95% confidence interval of the median is this tight:
+        its half-width at most `precision` x the median (0.01: 1%). 0 switches the early stop
+        off (rounds = max_time's share); negative (the default): the benchmark's, or 1%. Rounds
+        fixed by `rounds`, `.rounds` or pedantic mode always run to the last. */
+    double precision;
     long long min_rounds; /**< 0: the benchmark's or 5 */
     /** Repetitions of every benchmark, each in its own forked process (default 1); a
         benchmark's `.repetitions` is its minimum. With `fork` false they run one after the

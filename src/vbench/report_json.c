@@ -138,10 +138,11 @@ static json_t *options(const vb_result *r, const vb_run_options *cfg)
                             : o->max_time > 0        ? o->max_time
                                                      : 1.0;
     const int warm = cfg && cfg->warmup != VB_DEFAULT ? cfg->warmup : o->warmup;
-    return json_pack("{s:b, s:s, s:I, s:f, s:f, s:b, s:b}", "disable_gc", 0, "timer",
+    return json_pack("{s:b, s:s, s:I, s:f, s:f, s:b, s:b, s:f}", "disable_gc", 0, "timer",
                      "clock_gettime(CLOCK_MONOTONIC)", "min_rounds", (json_int_t)min_rounds,
                      "max_time", max_time, "min_time", o->min_time > 0 ? o->min_time : 5e-6,
-                     "warmup", warm != VB_OFF, "pedantic", o->pedantic != 0);
+                     "warmup", warm != VB_OFF, "pedantic", o->pedantic != 0, "precision",
+                     vb__precision_of(o, cfg));
 }
 
 static json_t *stats(const vb_result *r)

@@ -165,6 +165,7 @@ static void pytest_schema(void **state)
     json_t *opt = json_object_get(b, "options");
     assert_float_equal(num(opt, "max_time"), 0.5, 0);
     assert_int_equal(json_integer_value(json_object_get(opt, "min_rounds")), 5);
+    assert_float_equal(num(opt, "precision"), 0.01, 0); /* the default: 1% */
     json_t *extra = json_object_get(b, "extra_info");
     assert_int_equal(json_integer_value(json_object_get(extra, "peak_rss_bytes")), 10 << 20);
     assert_int_equal(json_integer_value(json_object_get(extra, "heap_peak_bytes")), 4096);
