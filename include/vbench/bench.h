@@ -56,12 +56,18 @@ typedef struct vb_bench_options {
     vb_fn round_teardown;
 
     /* Calibration (pytest-benchmark's options). */
-    double max_time;             /**< seconds of measurement, default 1.0 */
+    double max_time; /**< at most this many seconds of measurement, default 1.0 */
+    /** Measurement stops as soon as the half-width of the median's 95% confidence interval is
+        at most this fraction of the median (default 0.01); negative: never early. */
+    double precision;
     double min_time;             /**< minimum round time in seconds, default 5e-6 */
     long long min_rounds;        /**< default 5 */
     int warmup;                  /**< VB_ON / VB_OFF; default on */
     long long warmup_iterations; /**< default 100000 */
     double timeout;              /**< seconds before the child is killed, default 300 */
+    /** At least this many repetitions, each in its own process, whatever --repetitions says
+        (default 1): a benchmark of one round needs several for a test between runs. */
+    long long repetitions;
 
     /* Limits: a result beyond one fails the benchmark (exit 1). 0: no limit. */
     double max_mean_s, max_median_s, max_stddev_s; /**< seconds per iteration */

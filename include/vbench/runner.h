@@ -29,12 +29,21 @@ typedef enum vb_sort {
 /** The options of a run of the suite (vb_main fills them from the command line) and of each
     vb_run_bench. Fill with vb_run_options_init first. */
 typedef struct vb_run_options {
-    bool fork;               /**< isolate each benchmark in a child process (default true) */
-    bool smoke;              /**< each body once, assertions only */
-    double timeout;          /**< seconds, overrides the benchmarks' (0: theirs or 300) */
-    long long rounds;        /**< fixed rounds (0: calibrate) */
-    double max_time;         /**< 0: the benchmark's or 1.0 */
-    long long min_rounds;    /**< 0: the benchmark's or 5 */
+    bool fork;        /**< isolate each benchmark in a child process (default true) */
+    bool smoke;       /**< each body once, assertions only */
+    double timeout;   /**< seconds, overrides the benchmarks' (0: theirs or 300) */
+    long long rounds; /**< fixed rounds (0: calibrate) */
+    double max_time;  /**< 0: the benchmark's or 1.0; a maximum (see precision) */
+    /** Stop measuring as soon as the 95% confidence interval of the median is this tight:
+        its half-width at most `precision` x the median (0.01: 1%). 0 switches the early stop
+        off (rounds = max_time's share); negative (the default): the benchmark's, or 1%. Rounds
+        fixed by `rounds`, `.rounds` or pedantic mode always run to the last. */
+    double precision;
+    long long min_rounds; /**< 0: the benchmark's or 5 */
+    /** Repetitions of every benchmark, each in its own forked process (default 1); a
+        benchmark's `.repetitions` is its minimum. With `fork` false they run one after the
+        other in this process and are not independent. Ignored in smoke runs. */
+    long long repetitions;
     int warmup;              /**< VB_ON / VB_OFF / VB_DEFAULT */
     bool memory;             /**< run the heap-counting round (default true) */
     const char *name_filter; /**< -k */
@@ -64,13 +73,27 @@ const char *vb_outcome_name(vb_outcome o);
 
 #define VB_MAX_COUNTERS 16
 
+/** What one repetition (one process) measured. Times are seconds per iteration. */
+typedef struct vb_repetition {
+    double median, mean, min, max, stddev, iqr;
+    uint64_t rounds, iterations;
+    int64_t peak_rss, heap_peak; /* bytes, -1 n/a */
+    double wall_time;            /* seconds, start to result of this process */
+} vb_repetition;
+
 /** A named counter set by vb_counter_set. */
 typedef struct vb_counter {
     char name[48];
     double value;
 } vb_counter;
 
-/** The result of one benchmark. Memory figures are -1 when not available ("n/a"). */
+/**
+ * The result of one benchmark over all its repetitions (one process each). `stats` and `data`
+ * pool the rounds of every repetition; `reps` holds each process's own figures; `peak_rss`
+ * and `heap_peak` are the maxima over the repetitions; the other figures (iterations,
+ * counters, heap counts per iteration, instructions) are the first repetition's. Memory
+ * figures are -1 when not available ("n/a").
+ */
 typedef struct vb_result {
     const vb_bench *bench; /**< borrowed from the registry */
     vb_outcome outcome;
@@ -80,18 +103,22 @@ typedef struct vb_result {
     vb_stats stats; /**< seconds per iteration */
     double *data;   /**< per-iteration time of every round, owned (vb_result_clear) */
     size_t ndata;
+    vb_repetition *reps; /**< one per repetition, owned (vb_result_clear) */
+    size_t nreps;        /**< >= 1 for a passed measured result */
     uint64_t iterations; /**< per round */
     uint64_t warmup_rounds;
     double timer_precision; /**< seconds */
-    double wall_time;       /**< seconds from start to result, calibration included */
+    double wall_time;       /**< seconds from start to result, calibration and every repetition
+                                 included */
     double items_per_iter, bytes_per_iter; /**< 0 when not set */
     vb_counter counters[VB_MAX_COUNTERS];
     size_t ncounters;
-    int64_t peak_rss;    /**< bytes: the process's high-water mark */
-    int64_t rss_growth;  /**< bytes: RSS after the rounds minus before the setup */
+    int64_t peak_rss;    /**< bytes: the processes' highest high-water mark */
+    int64_t rss_growth;  /**< bytes: RSS after the rounds minus before the setup (largest) */
     double heap_allocs;  /**< allocations per iteration during the memory round */
     double heap_bytes;   /**< bytes allocated per iteration during the memory round */
-    int64_t heap_peak;   /**< peak live heap bytes above the start of the memory round */
+    int64_t heap_peak;   /**< peak live heap bytes above the start of the memory round
+                              (largest over the repetitions) */
     double instructions; /**< instructions per iteration (callgrind), -1 when not measured */
     double cycles, branch_misses, cache_misses; /**< per iteration (hardware), -1: n/a */
     double exponent;     /**< fitted scaling exponent over the family's sizes, 0 when none */
@@ -103,8 +130,8 @@ typedef struct vb_result {
     char gate_verdict[16]; /**< "ok", "improved" or "regression" */
 } vb_result;
 
-/** Frees what `r` owns (the data) and zeroes it; accepts NULL. Thread-safe for distinct
-    results. */
+/** Frees what `r` owns (the data and the repetitions) and zeroes it; accepts NULL. Thread-safe for
+   distinct results. */
 void vb_result_clear(vb_result *r);
 
 /**
@@ -112,8 +139,11 @@ void vb_result_clear(vb_result *r);
  * cfg->fork) and fills `out` (owned by the caller: vb_result_clear; `bench` and `out` not
  * NULL). A benchmark that fails, crashes or times out is a successful call with out->outcome
  * saying so; the status is not VB_OK only when the harness itself could not work (then
- * out->outcome is VB_OUTCOME_ERROR too). Not thread-safe: it forks, and the benchmark's body
- * may use process-wide state (heap counting, the peak RSS).
+ * out->outcome is VB_OUTCOME_ERROR too). Runs max(cfg->repetitions, the benchmark's
+ * `.repetitions`, 1) repetitions, each in its own child (one after the other in this process
+ * without fork); the first that does not pass ends the benchmark with its outcome and a message
+ * naming it, keeping the repetitions that passed before it. Not thread-safe: it forks, and the
+ * benchmark's body may use process-wide state (heap counting, the peak RSS).
  */
 vb_status vb_run_bench(const vb_bench *bench, const vb_run_options *cfg, vb_result *out,
                        vb_error *err);

@@ -18,6 +18,7 @@ typedef enum kind {
     COUNT,       /* long long = a positive integer */
     POSITIVE,    /* double = a positive number */
     PROBABILITY, /* double = a number strictly between 0 and 1 */
+    FRACTION,    /* double = a number from 0 to 1, 1 excluded */
     CHOICE,      /* an enum: the index of the value in `choices` (see set_choice) */
     RULE         /* one more --compare-fail rule */
 } kind;
@@ -60,11 +61,13 @@ static const struct option {
     {"--vb-exact", NULL, TEXT, FIELD(exact), NULL},
     {"--rounds", NULL, COUNT, FIELD(run.rounds), NULL},
     {"--min-rounds", NULL, COUNT, FIELD(run.min_rounds), NULL},
+    {"--repetitions", NULL, COUNT, FIELD(run.repetitions), NULL},
     {"--vb-callgrind", NULL, COUNT, FIELD(run.callgrind_iterations), NULL},
     {"--max-time", NULL, POSITIVE, FIELD(run.max_time), NULL},
     {"--timeout", NULL, POSITIVE, FIELD(run.timeout), NULL},
     {"--margin", NULL, POSITIVE, FIELD(gate.opts.margin), NULL},
     {"--alpha", NULL, PROBABILITY, FIELD(gate.opts.alpha), NULL},
+    {"--precision", NULL, FRACTION, FIELD(run.precision), NULL},
     {"--sort", NULL, CHOICE, FIELD(run.sort), sorts},
     {"--env-factor", NULL, CHOICE, FIELD(gate.env_mode), env_modes},
     {"--gate-metric", NULL, CHOICE, FIELD(gate.opts.metric), metrics},
@@ -140,9 +143,14 @@ static bool set(vb__cli *c, const struct option *o, const char *v)
         return true;
     case POSITIVE:
     case PROBABILITY:
-        if (!vb__parse_double(v, &x) || !(x > 0) || (o->kind == PROBABILITY && x >= 1)) {
+    case FRACTION:
+        if (!vb__parse_double(v, &x) || !(o->kind == FRACTION ? x >= 0 : x > 0) ||
+            (o->kind != POSITIVE && x >= 1)) {
             fprintf(stderr, "vbench: %s wants a %s, not '%s'\n", o->name,
-                    o->kind == PROBABILITY ? "probability between 0 and 1" : "positive number", v);
+                    o->kind == PROBABILITY ? "probability between 0 and 1"
+                    : o->kind == FRACTION  ? "fraction from 0 to 1 (0.01 is 1%)"
+                                           : "positive number",
+                    v);
             return false;
         }
         *(double *)field = x;

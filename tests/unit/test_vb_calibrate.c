@@ -96,6 +96,8 @@ static void options_init_fills_the_documented_defaults(void **state)
     assert_int_equal(r.warmup, VB_DEFAULT);
     assert_true(r.max_time == 0 && r.timeout == 0);
     assert_int_equal(r.rounds, 0);
+    assert_int_equal(r.repetitions, 1);
+    assert_true(r.precision < 0); /* the benchmark's, or 1% */
     assert_null(r.name_filter);
 
     vb_bench_options b;
@@ -262,6 +264,7 @@ static void runner_uses_the_injected_clock(void **state)
     vb_run_options cfg;
     vb_run_options_init(&cfg);
     cfg.memory = false;
+    cfg.precision = 0; /* no early stop: max_time's share of rounds */
     const vb_clock clk = {virtual_now, NULL};
     vb_result r;
     assert_int_equal(vb_run_bench_inprocess(vb_registry_get(0), &cfg, &clk, &r, NULL), VB_OK);
@@ -273,7 +276,74 @@ static void runner_uses_the_injected_clock(void **state)
     assert_float_equal(r.stats.mean, 1e-6, 1e-15);
     assert_float_equal(r.stats.stddev, 0, 1e-15);
     vb_result_clear(&r);
+    /* With the default precision (1%) rounds that never vary pin the median down at once: the
+       measurement stops at the first check, after min_rounds (5) rounds. */
+    cfg.precision = -1;
+    assert_int_equal(vb_run_bench_inprocess(vb_registry_get(0), &cfg, &clk, &r, NULL), VB_OK);
+    assert_int_equal(r.ndata, 5);
+    assert_int_equal(r.nreps, 1);
+    assert_int_equal(r.reps[0].rounds, 5);
+    vb_result_clear(&r);
     vb_registry_clear();
+}
+
+/* The early stop on a virtual clock. Every body call takes 1 us per iteration, except every
+   fourth call (calls 3, 7, 11...), which takes 1.5 us. Calibration makes calls 0 (1 iteration,
+   1 us, below the estimate 2.5 us) and 1 (10 iterations, 10 us: the 5 us target), so measured
+   round j is slow when j % 4 == 1: among the first n rounds floor((n + 2) / 4) are slow. */
+static long pattern_calls;
+
+static void pattern_body(vb_state *st)
+{
+    const uint64_t per_iteration = pattern_calls++ % 4 == 3 ? 1500 : 1000;
+    while (vb_loop(st)) {
+        virtual_ns += per_iteration;
+    }
+}
+
+static size_t pattern_rounds(const vb_bench_options *o, double precision)
+{
+    vb_registry_clear();
+    assert_int_equal(vb_register("pattern", pattern_body, o, NULL), VB_OK);
+    vb_run_options cfg;
+    vb_run_options_init(&cfg);
+    cfg.memory = false;
+    cfg.precision = precision;
+    const vb_clock clk = {virtual_now, NULL};
+    vb_result r;
+    pattern_calls = 0;
+    assert_int_equal(vb_run_bench_inprocess(vb_registry_get(0), &cfg, &clk, &r, NULL), VB_OK);
+    assert_int_equal(r.outcome, VB_OUTCOME_PASSED);
+    assert_int_equal(r.iterations, 10);
+    const size_t n = r.ndata;
+    assert_int_equal(r.stats.rounds, n);
+    vb_result_clear(&r);
+    vb_registry_clear();
+    return n;
+}
+
+static void measurement_stops_when_the_median_is_precise(void **state)
+{
+    (void)state;
+    /* Checks come after 5 rounds, then each time the rounds grew by a quarter (n + n/4 + 1):
+       5, 7, 9, 12, 16, 21... The interval's upper rank ceil(1 + (n + 1.96 sqrt n) / 2) must
+       fall on a fast round (1 us, the median) for the interval to be [1 us, 1 us]:
+         n = 16: rank ceil(12.92) = 13 > 16 - 4 = 12 fast rounds: [1, 1.5] us, 25% > 1%;
+         n = 21: rank ceil(15.99) = 16 <= 21 - 5 = 16 fast rounds: [1, 1] us. Stop at 21. */
+    const vb_bench_options o = {.max_time = 0.01, .warmup = VB_OFF};
+    assert_int_equal(pattern_rounds(&o, -1), 21);
+    /* A precision of 30% takes [1, 1.5] us (half-width 25% of the median) at the first check. */
+    assert_int_equal(pattern_rounds(&o, 0.3), 5);
+    /* 0 switches the early stop off: ceil(0.01 / 10 us) = 1000 rounds. */
+    assert_int_equal(pattern_rounds(&o, 0), 1000);
+    /* The benchmark's own precision applies when the run does not set one; negative is off. */
+    const vb_bench_options loose = {.max_time = 0.01, .warmup = VB_OFF, .precision = 0.3};
+    assert_int_equal(pattern_rounds(&loose, -1), 5);
+    const vb_bench_options never = {.max_time = 0.01, .warmup = VB_OFF, .precision = -1};
+    assert_int_equal(pattern_rounds(&never, -1), 1000);
+    /* Fixed rounds always run to the last. */
+    const vb_bench_options fixed = {.max_time = 0.01, .warmup = VB_OFF, .rounds = 40};
+    assert_int_equal(pattern_rounds(&fixed, -1), 40);
 }
 
 int main(void)
@@ -289,6 +359,7 @@ int main(void)
         cmocka_unit_test(warmup_of_a_slow_function_is_bounded),
         cmocka_unit_test(bad_parameters_are_rejected),
         cmocka_unit_test(runner_uses_the_injected_clock),
+        cmocka_unit_test(measurement_stops_when_the_median_is_precise),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -278,6 +279,156 @@ static void smoke_runs_each_body_once(void **state)
     vb_result_clear(&r);
 }
 
+/* Repetitions: each setup appends its process id to a file, so the test sees which process
+   ran each repetition; the body crashes in the process that finds `crash_at` ids before it. */
+static char pid_file[64];
+static int crash_at = -1;
+static int my_index;
+
+static int note_pid(vb_state *st)
+{
+    (void)st;
+    FILE *f = fopen(pid_file, "a+");
+    if (!f) {
+        return 1;
+    }
+    rewind(f);
+    long pid;
+    my_index = 0;
+    while (fscanf(f, "%ld", &pid) == 1) {
+        my_index++;
+    }
+    fprintf(f, "%ld\n", (long)getpid());
+    return fclose(f) != 0;
+}
+
+static void spin_or_crash(vb_state *st)
+{
+    volatile unsigned x = 0;
+    while (vb_loop(st)) {
+        if (my_index == crash_at) {
+            raise(SIGSEGV);
+        }
+        for (int i = 0; i < 100; i++) {
+            x = x + (unsigned)i;
+        }
+    }
+}
+
+/* The process ids the setups wrote, in order; returns how many. */
+static int read_pids(long *pids, int cap)
+{
+    FILE *f = fopen(pid_file, "r");
+    int n = 0;
+    while (f && n < cap && fscanf(f, "%ld", &pids[n]) == 1) {
+        n++;
+    }
+    if (f) {
+        fclose(f);
+    }
+    return n;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void repetitions_run_each_in_its_own_process(void **state)
+{
+    (void)state;
+    snprintf(pid_file, sizeof pid_file, "%spids", VITALS_TMP_PREFIX);
+    unlink(pid_file);
+    crash_at = -1;
+    /* The benchmark asks for 3; the run's 1 does not lower it. */
+    const vb_bench_options o = {.setup = note_pid, .repetitions = 3};
+    const vb_bench *b = add("reps", spin_or_crash, &o);
+    vb_run_options cfg = quick(true);
+    vb_result r;
+    assert_int_equal(vb_run_bench(b, &cfg, &r, NULL), VB_OK);
+    assert_int_equal(r.outcome, VB_OUTCOME_PASSED);
+    assert_int_equal(r.nreps, 3);
+    long pids[8];
+    assert_int_equal(read_pids(pids, 8), 3);
+    for (int i = 0; i < 3; i++) {
+        assert_true(pids[i] != (long)getpid());
+        for (int j = 0; j < i; j++) {
+            assert_true(pids[i] != pids[j]);
+        }
+    }
+    /* The rounds of the three processes, pooled; the statistics are those of the pool. */
+    size_t rounds = 0;
+    int64_t peak = -1;
+    for (size_t i = 0; i < r.nreps; i++) {
+        assert_true(r.reps[i].rounds >= 5);
+        assert_true(r.reps[i].min <= r.reps[i].median && r.reps[i].median <= r.reps[i].max);
+        assert_true(r.reps[i].wall_time > 0);
+        rounds += r.reps[i].rounds;
+        peak = r.reps[i].peak_rss > peak ? r.reps[i].peak_rss : peak;
+    }
+    assert_int_equal(r.ndata, rounds);
+    assert_int_equal(r.stats.rounds, rounds);
+    assert_int_equal(r.peak_rss, peak);
+    double *sorted = malloc(r.ndata * sizeof *sorted);
+    memcpy(sorted, r.data, r.ndata * sizeof *sorted);
+    qsort(sorted, r.ndata, sizeof *sorted, cmp_double);
+    const double median =
+        r.ndata % 2 ? sorted[r.ndata / 2] : (sorted[r.ndata / 2 - 1] + sorted[r.ndata / 2]) / 2;
+    assert_float_equal(r.stats.median, median, 0);
+    assert_float_equal(r.stats.min, sorted[0], 0);
+    free(sorted);
+    /* The first repetition's own rounds lead the pool. */
+    assert_true(r.data[0] >= r.reps[0].min && r.data[0] <= r.reps[0].max);
+    vb_result_clear(&r);
+
+    /* The run's count wins when larger; without fork they all run in this process. */
+    unlink(pid_file);
+    cfg = quick(false);
+    cfg.repetitions = 4;
+    assert_int_equal(vb_run_bench(b, &cfg, &r, NULL), VB_OK);
+    assert_int_equal(r.outcome, VB_OUTCOME_PASSED);
+    assert_int_equal(r.nreps, 4);
+    assert_int_equal(read_pids(pids, 8), 4);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(pids[i], (long)getpid());
+    }
+    vb_result_clear(&r);
+
+    /* A smoke run has no statistics: one process whatever the count. */
+    unlink(pid_file);
+    cfg = quick(true);
+    cfg.smoke = true;
+    assert_int_equal(vb_run_bench(b, &cfg, &r, NULL), VB_OK);
+    assert_int_equal(read_pids(pids, 8), 1);
+    assert_int_equal(r.nreps, 0);
+    vb_result_clear(&r);
+    unlink(pid_file);
+}
+
+static void a_crash_in_a_later_repetition_fails_the_benchmark(void **state)
+{
+    (void)state;
+    snprintf(pid_file, sizeof pid_file, "%spids", VITALS_TMP_PREFIX);
+    unlink(pid_file);
+    crash_at = 1; /* the second process */
+    const vb_bench_options o = {.setup = note_pid};
+    vb_run_options cfg = quick(true);
+    cfg.repetitions = 3;
+    vb_result r;
+    assert_int_equal(vb_run_bench(add("crash2", spin_or_crash, &o), &cfg, &r, NULL), VB_OK);
+    assert_int_equal(r.outcome, VB_OUTCOME_CRASHED);
+    assert_int_equal(r.signal, SIGSEGV);
+    assert_non_null(strstr(r.msg, "repetition 2 of 3: killed by signal 11"));
+    long pids[8];
+    assert_int_equal(read_pids(pids, 8), 2); /* the third never ran */
+    assert_int_equal(r.nreps, 1);
+    assert_int_equal(r.ndata, r.reps[0].rounds);
+    vb_result_clear(&r);
+    crash_at = -1;
+    unlink(pid_file);
+}
+
 static void spin(vb_state *st)
 {
     volatile unsigned x = 0;
@@ -515,6 +666,8 @@ int main(void)
         cmocka_unit_test_setup(failed_setup_and_missing_loop, reset),
         cmocka_unit_test_setup(teardown_runs_after_a_failed_check_in_setup, reset),
         cmocka_unit_test_setup(smoke_runs_each_body_once, reset),
+        cmocka_unit_test_setup(repetitions_run_each_in_its_own_process, reset),
+        cmocka_unit_test_setup(a_crash_in_a_later_repetition_fails_the_benchmark, reset),
         cmocka_unit_test_setup(limits_fail_the_benchmark, reset),
         cmocka_unit_test_setup(limits_scale_with_the_parameter, reset),
         cmocka_unit_test_setup(memory_of_a_known_allocation, reset),
