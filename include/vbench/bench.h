@@ -84,6 +84,9 @@ typedef struct vb_bench_options {
     long long limit_param;
     double max_exponent;      /**< complexity: fail if the fitted exponent over params exceeds it */
     double margin;            /**< regression margin over the baseline (default 1.2) */
+    /** Paired comparison (--paired): the slowdown this benchmark may show before it fails,
+        as a fraction (0.10 = 10%); 0: the run's --threshold (default 5%). */
+    double threshold;
     int no_valgrind;          /**< VB_ON: skip this benchmark in instruction counting */
     int heap_round;           /**< VB_OFF: skip the extra heap-counting round (long bodies) */
     long long valgrind_param; /**< the parameter value to use under valgrind (0: all) */

@@ -25,6 +25,7 @@ typedef struct vb__cli {
     const char *compare_which;
     vb_compare_rule rules[8];
     size_t nrules;
+    vb__paired_cli paired; /* --paired BASE_BINARY and its options */
 } vb__cli;
 
 /* The --help text, a printf format taking the program's name (cli_usage.c). */
