@@ -15,24 +15,6 @@
 #define VB__PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define VB__PRINTF(f, a)
-/* vb_main's paired mode (cli_paired.c). */
-#include "vbench/paired.h"
-typedef struct vb__paired_cli {
-    const char *base_binary; /* --paired BIN: compare with that build (base) */
-    vb_paired_options opts;
-} vb__paired_cli;
-/* The result files a run was asked for. */
-typedef struct vb__outputs {
-    const char *json, *markdown, *html;
-} vb__outputs;
-void vb__paired_cli_init(vb__paired_cli *pc);
-/* Consumes a paired option at argv[*i]; true when it was one (then *bad tells whether its
-   value was wrong, already reported), false when argv[*i] is something else. */
-bool vb__paired_parse(int argc, char **argv, int *i, vb__paired_cli *pc, bool *bad);
-/* Runs the selected benchmarks paired with pc->base_binary; the exit code. */
-int vb__paired_main(vb__paired_cli *pc, const vb_run_options *cfg, const bool *selected,
-                    const vb__outputs *outs, bool quiet);
-
 #endif
 
 #define VB__HW_EVENTS 4
