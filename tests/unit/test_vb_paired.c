@@ -277,21 +277,21 @@ static void test_run_two_builds(void **state)
     vb_paired_options o;
     vb_paired_options_init(&o);
     o.max_time = 0.02;
-    o.max_pairs = 12;
+    o.max_pairs = 8;
     vb_paired_report *r = NULL;
     vb_error e;
     assert_int_equal(
-        vb_paired_run(PAIRED_BASE, PAIRED_BASE, names, NULL, 2, &o, NULL, NULL, &r, &e), VB_OK);
-    assert_int_equal(r->nbenches, 2);
+        vb_paired_run(PAIRED_BASE, PAIRED_BASE, names, NULL, 1, &o, NULL, NULL, &r, &e), VB_OK);
+    assert_int_equal(r->nbenches, 1);
     assert_int_equal(r->regressions, 0);
     assert_int_equal(r->failures, 0);
-    for (size_t i = 0; i < 2; i++) {
-        assert_true(r->benches[i].pairs >= 6);
-        assert_true(r->benches[i].time.present);
-        assert_true(r->benches[i].peak_rss.present);
-    }
+    assert_true(r->benches[0].pairs >= 6 && r->benches[0].pairs <= 8);
+    assert_true(r->benches[0].time.present);
+    assert_true(r->benches[0].peak_rss.present);
     vb_paired_report_free(r);
 
+    /* Six pairs are enough to see twice the work and twice the memory. */
+    o.max_pairs = 6;
     assert_int_equal(
         vb_paired_run(PAIRED_BASE, PAIRED_SLOW, names, NULL, 3, &o, NULL, NULL, &r, &e), VB_OK);
     assert_int_equal(r->benches[0].time.verdict, VB_PAIRED_REGRESSION);
