@@ -69,15 +69,15 @@ typedef struct vb_paired_metric {
 
 /** The comparison of one benchmark. Owned by a vb_paired_report. */
 typedef struct vb_paired_bench {
-    char name[256];    /**< the full name, "calculator/daily[365]" */
-    double threshold;  /**< allowed slowdown of this benchmark, 0.05 = 5% */
-    size_t pairs;      /**< completed pairs */
+    char name[256];                /**< the full name, "calculator/daily[365]" */
+    double threshold;              /**< allowed slowdown of this benchmark, 0.05 = 5% */
+    size_t pairs;                  /**< completed pairs */
     vb_paired_sample *base, *head; /**< one per pair, pair i of base with pair i of head */
     size_t capacity;
-    double seconds;    /**< wall time spent on this benchmark's processes */
-    bool failed;       /**< a side failed, crashed or timed out: see msg */
-    bool head_failed;  /**< that side was head: the change broke the benchmark */
-    bool missing;      /**< the base suite has no such benchmark (new in head) */
+    double seconds;   /**< wall time spent on this benchmark's processes */
+    bool failed;      /**< a side failed, crashed or timed out: see msg */
+    bool head_failed; /**< that side was head: the change broke the benchmark */
+    bool missing;     /**< the base suite has no such benchmark (new in head) */
     char msg[256];
     vb_paired_metric time, peak_rss, heap_peak;
 } vb_paired_bench;
@@ -139,10 +139,10 @@ typedef void (*vb_paired_progress)(void *ctx, const vb_paired_report *r, size_t 
  * caller (vb_paired_report_free). A benchmark that fails on one side is reported, not an
  * error; VB_ERR_IO when a binary cannot be run at all. Not thread-safe (it waits for children).
  */
-vb_status vb_paired_run(const char *base_binary, const char *head_binary,
-                        const char *const *names, const double *thresholds, size_t n,
-                        const vb_paired_options *o, vb_paired_progress progress, void *ctx,
-                        vb_paired_report **out, vb_error *err);
+vb_status vb_paired_run(const char *base_binary, const char *head_binary, const char *const *names,
+                        const double *thresholds, size_t n, const vb_paired_options *o,
+                        vb_paired_progress progress, void *ctx, vb_paired_report **out,
+                        vb_error *err);
 
 /** Recounts the report's totals from its benchmarks (after vb_paired_judge). */
 void vb_paired_report_count(vb_paired_report *r);

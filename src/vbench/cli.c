@@ -56,6 +56,7 @@ static const struct option {
     {"--svg", NULL, TEXT, FIELD(svg), NULL},
     {"--html", NULL, TEXT, FIELD(html), NULL},
     {"--baseline", NULL, TEXT, FIELD(gate.baseline), NULL},
+    {"--history", NULL, TEXT, FIELD(history), NULL},
     {"--storage", NULL, TEXT, FIELD(storage), NULL},
     {"--save", NULL, TEXT, FIELD(save), NULL},
     {"--vb-exact", NULL, TEXT, FIELD(exact), NULL},

@@ -26,6 +26,7 @@ typedef struct vb__cli {
     vb_compare_rule rules[8];
     size_t nrules;
     vb__paired_cli paired; /* --paired BASE_BINARY and its options */
+    const char *history;   /* --history FILE: append the run, find the lasting steps */
 } vb__cli;
 
 /* The --help text, a printf format taking the program's name (cli_usage.c). */

@@ -116,8 +116,8 @@ static void progress(void *ctx, const vb_paired_report *r, size_t pass, size_t u
 {
     progress_ctx *p = ctx;
     if (p->tty) {
-        fprintf(stderr, "\r\x1b[K[pass %zu, %zu undecided, %.0f s] %s", pass, undecided,
-                r->seconds, running);
+        fprintf(stderr, "\r\x1b[K[pass %zu, %zu undecided, %.0f s] %s", pass, undecided, r->seconds,
+                running);
     } else if (pass != p->last_pass) {
         fprintf(stderr, "paired: pass %zu, %zu benchmark%s undecided\n", pass, undecided,
                 undecided == 1 ? "" : "s");
@@ -127,7 +127,8 @@ static void progress(void *ctx, const vb_paired_report *r, size_t pass, size_t u
 }
 
 /* The arguments every process gets beyond the fixed ones, from this run's options. */
-static size_t process_args(const vb_run_options *cfg, char store[][32], const char **args, size_t max)
+static size_t process_args(const vb_run_options *cfg, char store[][32], const char **args,
+                           size_t max)
 {
     size_t n = 0;
     if (cfg->min_rounds > 0 && n + 2 < max) {

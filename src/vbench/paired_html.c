@@ -77,8 +77,8 @@ static void forest_plot(FILE *out, const vb_paired_report *r, const vb_paired_be
                 PAD / 2, x, y_axis, styles[k]);
     }
     /* Axis ticks at round ratios inside the range. */
-    static const double ticks[] = {0.25, 0.5, 0.67, 0.8, 0.9, 0.95, 1.0, 1.05,
-                                   1.1,  1.25, 1.5, 2.0, 3.0, 4.0};
+    static const double ticks[] = {0.25, 0.5, 0.67, 0.8, 0.9, 0.95, 1.0,
+                                   1.05, 1.1, 1.25, 1.5, 2.0, 3.0,  4.0};
     for (size_t k = 0; k < sizeof ticks / sizeof ticks[0]; k++) {
         if (ticks[k] >= lo && ticks[k] <= hi) {
             const double x = x_of(ticks[k], lo, hi);
@@ -134,8 +134,8 @@ static void table(FILE *out, const vb_paired_report *r, const vb_paired_bench **
         vb__paired_format_change(&b->peak_rss, false, cr, sizeof cr);
         vb__paired_format_change(&b->heap_peak, false, ch, sizeof ch);
         const char *status = vb__paired_bench_status(b, st, sizeof st);
-        const bool bad = (b->failed && b->head_failed) ||
-                         vb_paired_bench_verdict(b) == VB_PAIRED_REGRESSION;
+        const bool bad =
+            (b->failed && b->head_failed) || vb_paired_bench_verdict(b) == VB_PAIRED_REGRESSION;
         fprintf(out, "<tr%s><td><code>", bad ? " class=\"bad\"" : "");
         vb__xml_escape(out, b->name);
         fprintf(out,

@@ -25,8 +25,8 @@ void vb__paired_format_change(const vb_paired_metric *m, bool interval, char *bu
     if (!m->present || !isfinite(m->ratio)) {
         snprintf(buf, size, "-");
     } else if (interval && m->confidence > 0) {
-        snprintf(buf, size, "%+.1f%% [%+.1f%%, %+.1f%%]", (m->ratio - 1) * 100,
-                 (m->low - 1) * 100, (m->high - 1) * 100);
+        snprintf(buf, size, "%+.1f%% [%+.1f%%, %+.1f%%]", (m->ratio - 1) * 100, (m->low - 1) * 100,
+                 (m->high - 1) * 100);
     } else {
         snprintf(buf, size, "%+.1f%%", (m->ratio - 1) * 100);
     }
@@ -130,9 +130,8 @@ void vb_paired_print(FILE *out, const vb_paired_report *r, bool color)
         vb__paired_format_change(&b->heap_peak, false, ch, sizeof ch);
         const char *status = vb__paired_bench_status(b, st, sizeof st);
         const bool bad = rank_of(b) == 0;
-        fprintf(out, "%-44s %5zu %10s %10s  %-28s %-10s %-10s %s%s%s\n", b->name, b->pairs, tb,
-                th, ct, cr, ch, color && bad ? "\x1b[31m" : "", status,
-                color && bad ? "\x1b[0m" : "");
+        fprintf(out, "%-44s %5zu %10s %10s  %-28s %-10s %-10s %s%s%s\n", b->name, b->pairs, tb, th,
+                ct, cr, ch, color && bad ? "\x1b[31m" : "", status, color && bad ? "\x1b[0m" : "");
         if (b->msg[0]) {
             fprintf(out, "%-44s   %s\n", "", b->msg);
         }
@@ -184,12 +183,13 @@ vb_status vb_paired_write_markdown(const vb_paired_report *r, const char *path, 
     char summary[256];
     vb__paired_summary(r, summary, sizeof summary);
     fprintf(f, "## Benchmarks: paired comparison\n\n");
-    fprintf(f, "base `%s` against head `%s`, run in alternation on one machine: %zu benchmarks, "
-               "%zu passes, %.1f min. A benchmark fails when the whole %.0f%% interval of its "
-               "change lies above +%.0f%% (its own threshold where it sets one).\n\n",
+    fprintf(f,
+            "base `%s` against head `%s`, run in alternation on one machine: %zu benchmarks, "
+            "%zu passes, %.1f min. A benchmark fails when the whole %.0f%% interval of its "
+            "change lies above +%.0f%% (its own threshold where it sets one).\n\n",
             r->base_commit[0] ? r->base_commit : "base",
-            r->head_commit[0] ? r->head_commit : "head", r->nbenches, r->passes,
-            r->seconds / 60, r->options.confidence * 100, r->options.threshold * 100);
+            r->head_commit[0] ? r->head_commit : "head", r->nbenches, r->passes, r->seconds / 60,
+            r->options.confidence * 100, r->options.threshold * 100);
     fprintf(f, "**%s**\n\n", summary);
     fprintf(f, "| benchmark | pairs | base | head | time change [interval] | peak RSS | "
                "heap peak | verdict |\n|---|---:|---:|---:|---|---|---|---|\n");
@@ -230,8 +230,8 @@ static json_t *metric_json(const vb_paired_metric *m)
     if (!m->present) {
         return json_null();
     }
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:f, s:s}", "base", number_or_null(m->base),
-                     "head", number_or_null(m->head), "ratio", number_or_null(m->ratio), "low",
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:f, s:s}", "base", number_or_null(m->base), "head",
+                     number_or_null(m->head), "ratio", number_or_null(m->ratio), "low",
                      number_or_null(m->low), "high", number_or_null(m->high), "confidence",
                      m->confidence, "verdict", vb_paired_verdict_name(m->verdict));
 }
@@ -240,8 +240,8 @@ static json_t *samples_json(const vb_paired_sample *s, size_t n)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++) {
-        json_array_append_new(a, json_pack("{s:f, s:I, s:I}", "median", s[i].median,
-                                           "peak_rss", (json_int_t)s[i].peak_rss, "heap_peak",
+        json_array_append_new(a, json_pack("{s:f, s:I, s:I}", "median", s[i].median, "peak_rss",
+                                           (json_int_t)s[i].peak_rss, "heap_peak",
                                            (json_int_t)s[i].heap_peak));
     }
     return a;
@@ -250,10 +250,10 @@ static json_t *samples_json(const vb_paired_sample *s, size_t n)
 static json_t *bench_json(const vb_paired_bench *b)
 {
     char st[96];
-    json_t *o = json_pack("{s:s, s:f, s:I, s:f, s:s, s:b, s:b, s:b}", "name", b->name,
-                          "threshold", b->threshold, "pairs", (json_int_t)b->pairs, "seconds",
-                          b->seconds, "verdict", vb__paired_bench_status(b, st, sizeof st),
-                          "failed", b->failed, "head_failed", b->head_failed, "new", b->missing);
+    json_t *o = json_pack("{s:s, s:f, s:I, s:f, s:s, s:b, s:b, s:b}", "name", b->name, "threshold",
+                          b->threshold, "pairs", (json_int_t)b->pairs, "seconds", b->seconds,
+                          "verdict", vb__paired_bench_status(b, st, sizeof st), "failed", b->failed,
+                          "head_failed", b->head_failed, "new", b->missing);
     if (b->msg[0]) {
         json_object_set_new(o, "message", json_string(b->msg));
     }
@@ -275,12 +275,11 @@ vb_status vb_paired_write_json(const vb_paired_report *r, const char *path, vb_e
         "schema", "vbench-paired/1", "base", "binary", r->base_binary, "commit", r->base_commit,
         "head", "binary", r->head_binary, "commit", r->head_commit, "options", "threshold",
         o->threshold, "confidence", o->confidence, "min_pairs", (json_int_t)o->min_pairs,
-        "max_pairs", (json_int_t)o->max_pairs, "time_budget", o->time_budget,
-        "memory_floor_bytes", o->memory_floor, "max_time", o->max_time, "passes",
-        (json_int_t)r->passes, "seconds", r->seconds, "summary", "regressions",
-        (json_int_t)r->regressions, "improvements", (json_int_t)r->improvements, "inconclusive",
-        (json_int_t)r->inconclusive, "failures", (json_int_t)r->failures, "not_judged",
-        (json_int_t)r->not_judged);
+        "max_pairs", (json_int_t)o->max_pairs, "time_budget", o->time_budget, "memory_floor_bytes",
+        o->memory_floor, "max_time", o->max_time, "passes", (json_int_t)r->passes, "seconds",
+        r->seconds, "summary", "regressions", (json_int_t)r->regressions, "improvements",
+        (json_int_t)r->improvements, "inconclusive", (json_int_t)r->inconclusive, "failures",
+        (json_int_t)r->failures, "not_judged", (json_int_t)r->not_judged);
     if (!root) {
         return vb__nomem(err);
     }

@@ -55,8 +55,8 @@ static int run_process(char *const argv[], const char *log, double timeout)
         close(alive[0]);
         const int null = open("/dev/null", O_RDONLY);
         const int out = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (null < 0 || out < 0 || dup2(null, STDIN_FILENO) < 0 ||
-            dup2(out, STDOUT_FILENO) < 0 || dup2(out, STDERR_FILENO) < 0) {
+        if (null < 0 || out < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0 ||
+            dup2(out, STDERR_FILENO) < 0) {
             _exit(126);
         }
         execv(argv[0], argv);
@@ -163,7 +163,8 @@ static void read_results(const char *path, const char *name, side_run *s)
     if (json_is_string(outcome) && strcmp(json_string_value(outcome), "passed") != 0) {
         const json_t *msg = json_object_get(extra, "message");
         snprintf(s->msg, sizeof s->msg, "%s%s%s", json_string_value(outcome),
-                 json_is_string(msg) ? ": " : "", json_is_string(msg) ? json_string_value(msg) : "");
+                 json_is_string(msg) ? ": " : "",
+                 json_is_string(msg) ? json_string_value(msg) : "");
     }
     json_decref(root);
 }
@@ -271,8 +272,8 @@ static bool decided(const vb_paired_bench *b, const vb_paired_options *o)
     }
     const vb_paired_metric *ms[] = {&b->time, &b->peak_rss, &b->heap_peak};
     for (size_t i = 0; i < 3; i++) {
-        if ((i == 0 || ms[i]->present) && (ms[i]->verdict == VB_PAIRED_INCONCLUSIVE ||
-                                           ms[i]->verdict == VB_PAIRED_NOT_JUDGED)) {
+        if ((i == 0 || ms[i]->present) &&
+            (ms[i]->verdict == VB_PAIRED_INCONCLUSIVE || ms[i]->verdict == VB_PAIRED_NOT_JUDGED)) {
             return false;
         }
     }
@@ -341,10 +342,10 @@ static vb_status report_new(const char *base, const char *head, const char *cons
     return VB_OK;
 }
 
-vb_status vb_paired_run(const char *base_binary, const char *head_binary,
-                        const char *const *names, const double *thresholds, size_t n,
-                        const vb_paired_options *opts, vb_paired_progress progress, void *ctx,
-                        vb_paired_report **out, vb_error *err)
+vb_status vb_paired_run(const char *base_binary, const char *head_binary, const char *const *names,
+                        const double *thresholds, size_t n, const vb_paired_options *opts,
+                        vb_paired_progress progress, void *ctx, vb_paired_report **out,
+                        vb_error *err)
 {
     vb_paired_options o;
     if (opts) {
@@ -354,8 +355,9 @@ vb_status vb_paired_run(const char *base_binary, const char *head_binary,
     }
     const size_t least = vb_signed_rank_min_pairs(o.confidence);
     if (!base_binary || !head_binary || !out || (n > 0 && !names) || least == 0) {
-        return vb__error(err, VB_ERR_INVALID, "a paired run needs two binaries, names and a "
-                                              "confidence between 0 and 1");
+        return vb__error(err, VB_ERR_INVALID,
+                         "a paired run needs two binaries, names and a "
+                         "confidence between 0 and 1");
     }
     o.min_pairs = o.min_pairs < least ? least : o.min_pairs;
     o.max_pairs = o.max_pairs < o.min_pairs ? o.min_pairs : o.max_pairs;

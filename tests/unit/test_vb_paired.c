@@ -34,7 +34,7 @@ static void test_ci_matches_r(void **state)
     assert_true(fabs(ci.high - 0.786) < 1e-12);
     assert_true(ci.confidence >= 0.95);
 
-    const double d12[] = {0.031, -0.012, 0.044, 0.027, 0.019, 0.052,
+    const double d12[] = {0.031, -0.012, 0.044, 0.027, 0.019,  0.052,
                           0.008, 0.036,  0.022, 0.041, -0.003, 0.030};
     assert_int_equal(vb_signed_rank_ci(d12, 12, 0.95, &ci, NULL), VB_OK);
     assert_true(fabs(ci.estimate - 0.026) < 1e-12);
@@ -60,13 +60,13 @@ static void test_ci_large_sample(void **state)
 {
     (void)state;
     const double d[] = {
-        0.0012,  0.0255,  -0.0051, 0.0679,  0.0299,  -0.0046, 0.0346, 0.0421,  0.0373, 0.0108,
-        0.0654,  0.0317,  0.0014,  -0.0464, 0.0537,  0.0187,  0.0195, 0.0483,  0.0446, 0.0378,
-        0.0476,  0.0435,  0.0222,  -0.0397, 0.0386,  0.0183,  0.0153, -0.0241, 0.0057, 0.0325,
-        0.0608,  0.0169,  0.0316,  0.0184,  -0.0213, 0.0076,  0.0082, 0.0182,  0.053,  0.0429,
-        0.0151,  0.0124,  0.0409,  0.0367,  -0.0007, -0.0012, 0.0309, 0.0431,  0.0166, 0.0464,
-        0.0319,  0.0016,  0.0302,  -0.0139, 0.063,   0.0794,  0.009,  -0.0113, 0.0371, 0.0159,
-        0.092,   0.0188,  0.0407,  0.0208,  -0.0023, 0.0257,  -0.0341, 0.064,  0.0246, 0.0852};
+        0.0012, 0.0255, -0.0051, 0.0679,  0.0299,  -0.0046, 0.0346,  0.0421,  0.0373, 0.0108,
+        0.0654, 0.0317, 0.0014,  -0.0464, 0.0537,  0.0187,  0.0195,  0.0483,  0.0446, 0.0378,
+        0.0476, 0.0435, 0.0222,  -0.0397, 0.0386,  0.0183,  0.0153,  -0.0241, 0.0057, 0.0325,
+        0.0608, 0.0169, 0.0316,  0.0184,  -0.0213, 0.0076,  0.0082,  0.0182,  0.053,  0.0429,
+        0.0151, 0.0124, 0.0409,  0.0367,  -0.0007, -0.0012, 0.0309,  0.0431,  0.0166, 0.0464,
+        0.0319, 0.0016, 0.0302,  -0.0139, 0.063,   0.0794,  0.009,   -0.0113, 0.0371, 0.0159,
+        0.092,  0.0188, 0.0407,  0.0208,  -0.0023, 0.0257,  -0.0341, 0.064,   0.0246, 0.0852};
     vb_shift_ci ci;
     assert_int_equal(vb_signed_rank_ci(d, 70, 0.95, &ci, NULL), VB_OK);
     assert_true(fabs(ci.low - 0.018555852569491930) < 2e-4);
@@ -303,18 +303,21 @@ static void test_run_two_builds(void **state)
     assert_int_equal(r->regressions, 2);
     vb_paired_report_free(r);
 
-    assert_int_equal(vb_paired_run("/nonexistent/suite", PAIRED_BASE, names, NULL, 1, &o, NULL,
-                                   NULL, &r, &e),
-                     VB_ERR_IO);
+    assert_int_equal(
+        vb_paired_run("/nonexistent/suite", PAIRED_BASE, names, NULL, 1, &o, NULL, NULL, &r, &e),
+        VB_ERR_IO);
     assert_non_null(strstr(e.msg, "/nonexistent/suite"));
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ci_matches_r),  cmocka_unit_test(test_ci_large_sample),
-        cmocka_unit_test(test_ci_too_few_and_invalid), cmocka_unit_test(test_judge),
-        cmocka_unit_test(test_reports),       cmocka_unit_test(test_run_two_builds),
+        cmocka_unit_test(test_ci_matches_r),
+        cmocka_unit_test(test_ci_large_sample),
+        cmocka_unit_test(test_ci_too_few_and_invalid),
+        cmocka_unit_test(test_judge),
+        cmocka_unit_test(test_reports),
+        cmocka_unit_test(test_run_two_builds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
