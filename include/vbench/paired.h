@@ -162,6 +162,12 @@ vb_status vb_paired_write_json(const vb_paired_report *r, const char *path, vb_e
 /** Writes one self-contained HTML page: the table and a forest plot of the intervals. */
 vb_status vb_paired_write_html(const vb_paired_report *r, const char *path, vb_error *err);
 
+/**
+ * Writes github-action-benchmark's custom format (`tool: customSmallerIsBetter`): per benchmark
+ * the estimated time ratio head / base, with its interval as the range.
+ */
+vb_status vb_paired_write_gab(const vb_paired_report *r, const char *path, vb_error *err);
+
 /** Prints the comparison as a console table to `out`. */
 void vb_paired_print(FILE *out, const vb_paired_report *r, bool color);
 

@@ -55,6 +55,7 @@ static const struct option {
     {"--markdown", NULL, TEXT, FIELD(markdown), NULL},
     {"--svg", NULL, TEXT, FIELD(svg), NULL},
     {"--html", NULL, TEXT, FIELD(html), NULL},
+    {"--gab-json", NULL, TEXT, FIELD(gab), NULL},
     {"--baseline", NULL, TEXT, FIELD(gate.baseline), NULL},
     {"--history", NULL, TEXT, FIELD(history), NULL},
     {"--storage", NULL, TEXT, FIELD(storage), NULL},
@@ -324,7 +325,7 @@ int vb_main(int argc, char **argv)
     } else if (c.list) {
         vb__cli_list(selected);
     } else if (c.paired.base_binary) {
-        const vb__outputs outs = {c.json, c.markdown, c.html};
+        const vb__outputs outs = {c.json, c.markdown, c.html, c.gab};
         code = vb__paired_main(&c.paired, &c.run, selected, &outs, c.quiet);
     } else {
         vb_machine m;

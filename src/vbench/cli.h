@@ -14,7 +14,7 @@
 typedef struct vb__cli {
     vb_run_options run;
     bool list, quiet, verbose, help;
-    const char *json, *gbench, *csv, *markdown, *svg, *html;
+    const char *json, *gbench, *csv, *markdown, *svg, *html, *gab;
     const char *profile_kind, *profile_dir;
     const char *exact; /* --vb-exact: one benchmark by its full name (valgrind re-runs) */
     vb__gate_cli gate;

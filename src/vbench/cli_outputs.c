@@ -53,7 +53,8 @@ int vb__cli_write_files(const vb__cli *c, const vb_suite *suite)
     } files[] = {{c->json, vb_report_json_write},
                  {c->gbench, vb_report_gbench_write},
                  {c->csv, vb_report_csv_write},
-                 {c->markdown, vb_report_markdown_write}};
+                 {c->markdown, vb_report_markdown_write},
+                 {c->gab, vb_report_gab_write}};
     int code = 0;
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         vb_error e;

@@ -210,7 +210,8 @@ int vb__paired_main(vb__paired_cli *pc, const vb_run_options *cfg, const bool *s
         vb_status (*write)(const vb_paired_report *, const char *, vb_error *);
     } files[] = {{outs->json, vb_paired_write_json},
                  {outs->markdown, vb_paired_write_markdown},
-                 {outs->html, vb_paired_write_html}};
+                 {outs->html, vb_paired_write_html},
+                 {outs->gab, vb_paired_write_gab}};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         if (!files[i].path) {
             continue;

@@ -28,6 +28,8 @@ const char vb__cli_usage[] =
     "  --json FILE            pytest-benchmark JSON\n"
     "  --gbench-json FILE     Google Benchmark JSON\n"
     "  --csv FILE, --markdown FILE\n"
+    "  --gab-json FILE        github-action-benchmark's custom format: each median divided\n"
+    "                         by the environment factor (paired mode: each ratio)\n"
     "  --svg FILE             box plots of every group (pytest-benchmark's histogram)\n"
     "  --html FILE            one self-contained page: table, gate, plots, machine\n"
     "  --quiet, --verbose, --help\n"

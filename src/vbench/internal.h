@@ -134,7 +134,7 @@ typedef struct vb__paired_cli {
 } vb__paired_cli;
 /* The result files a run was asked for. */
 typedef struct vb__outputs {
-    const char *json, *markdown, *html;
+    const char *json, *markdown, *html, *gab;
 } vb__outputs;
 void vb__paired_cli_init(vb__paired_cli *pc);
 /* Consumes a paired option at argv[*i]; true when it was one (then *bad tells whether its
