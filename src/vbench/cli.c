@@ -307,6 +307,7 @@ int vb_main(int argc, char **argv)
     }
     if (c.help) {
         printf(vb__cli_usage, argc > 0 ? argv[0] : "suite");
+        fputs(vb__cli_usage_more, stdout);
         return 0;
     }
     const size_t total = vb_registry_count();

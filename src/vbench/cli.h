@@ -31,6 +31,8 @@ typedef struct vb__cli {
 
 /* The --help text, a printf format taking the program's name (cli_usage.c). */
 extern const char vb__cli_usage[];
+/* The rest of the --help text, plain text (cli_usage.c). */
+extern const char vb__cli_usage_more[];
 
 /* Prints the full names (and marks) of the selected benchmarks: --list. */
 void vb__cli_list(const bool *selected);

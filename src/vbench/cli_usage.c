@@ -32,7 +32,11 @@ const char vb__cli_usage[] =
     "                         by the environment factor (paired mode: each ratio)\n"
     "  --svg FILE             box plots of every group (pytest-benchmark's histogram)\n"
     "  --html FILE            one self-contained page: table, gate, plots, machine\n"
-    "  --quiet, --verbose, --help\n"
+    "  --quiet, --verbose, --help\n";
+
+/* The second half: the gate, the history, the paired comparison, saved runs (C11 promises
+   4095 characters per string literal). */
+const char vb__cli_usage_more[] =
     "Regression gate:\n"
     "  --gate                 judge each benchmark against the baseline (exit 1 on regression)\n"
     "  --baseline FILE        the baseline (default benchmarks/baseline.json)\n"
@@ -40,7 +44,7 @@ const char vb__cli_usage[] =
     "  --margin X             threshold = baseline x environment factor x X (default 1.2)\n"
     "  --alpha A              significance of the one-sided Mann-Whitney U (default 0.01)\n"
     "  --env-factor kernel|median|none   the environment factor of the gate (default kernel)\n"
-    "  --gate-metric time|instructions   instructions: counted under callgrind, 2%% threshold\n"
+    "  --gate-metric time|instructions   instructions: counted under callgrind, 2% threshold\n"
     "History (the nightly run on main):\n"
     "  --history FILE         append this run to FILE (a series per benchmark), print the\n"
     "                         lasting steps of every series (E-divisive means) with their\n"
@@ -51,18 +55,18 @@ const char vb__cli_usage[] =
     "                         suite) and of this suite (head) in alternation, one short\n"
     "                         process each, and judge each on the paired ratios; --json,\n"
     "                         --markdown and --html then write the comparison\n"
-    "  --threshold P          allowed slowdown in %%, default 5 (a benchmark's .threshold\n"
+    "  --threshold P          allowed slowdown in %, default 5 (a benchmark's .threshold\n"
     "                         overrides it); fails when the whole interval lies above it\n"
     "  --pairs MIN[:MAX]      pairs per benchmark, default 6:30 (more while undecided)\n"
     "  --time-budget S        start no pass that would end after S seconds (0: none)\n"
-    "  --confidence P         coverage of the intervals in %%, default 95\n"
+    "  --confidence P         coverage of the intervals in %, default 95\n"
     "  --memory-floor MB      a memory regression must also exceed MB MiB, default 0.5\n"
     "  --max-time S           measurement per process, default 0.25 in paired mode\n"
     "Saved runs:\n"
     "  --save NAME, --autosave  write .benchmarks/<machine>/NNNN_<name|commit>.json\n"
     "  --storage DIR          instead of .benchmarks\n"
     "  --compare[=N|FILE]     compare with the latest saved run (or run N, or FILE)\n"
-    "  --compare-fail M:P%%    exit 1 when metric M (min, max, mean, median, stddev,\n"
-    "                         peak_rss, heap_peak) grows more than P%% significantly\n"
+    "  --compare-fail M:P%    exit 1 when metric M (min, max, mean, median, stddev,\n"
+    "                         peak_rss, heap_peak) grows more than P% significantly\n"
     "Exit status: 0 passed, 1 a check, limit or regression failed, 2 usage error,\n"
     "3 a crash or timeout (or the harness failed).\n";
