@@ -184,12 +184,6 @@ size_t vb_history_series(const vb_history *h, const char *name, vb_history_metri
     return series_upto(h, name, metric, values, runs, max, vb_history_runs(h));
 }
 
-/* The run's time of a result: the median per iteration of its rounds. */
-static double result_time(const vb_result *r)
-{
-    return r->stats.median;
-}
-
 static json_t *run_entry(const vb_suite *suite)
 {
     const vb_machine *m = suite->machine;
@@ -200,7 +194,7 @@ static json_t *run_entry(const vb_suite *suite)
         if (r->outcome != VB_OUTCOME_PASSED || r->ndata == 0 || !r->bench) {
             continue;
         }
-        json_t *b = json_pack("{s:f}", "time", result_time(r) / factor);
+        json_t *b = json_pack("{s:f}", "time", vb__result_median(r) / vb__result_env_factor(r, m));
         if (r->peak_rss >= 0) {
             json_object_set_new(b, "peak_rss", json_integer((json_int_t)r->peak_rss));
         }
