@@ -57,7 +57,7 @@ if [ ! -x "$base_suite" ] || [ ! -f "$dir/$short/built" ]; then
     say "building base $short in $src"
     if [ ! -d "$src" ]; then
         git worktree prune
-        git worktree add --detach --force "$src" "$sha" >/dev/null
+        git worktree add --detach --force "$src" "$sha" >/dev/null 2>&1
     fi
     cmake -S "$src" -B "$bld" -DCMAKE_BUILD_TYPE=Release >/dev/null
     cmake --build "$bld" --target vitals_bench -j "$jobs" >/dev/null

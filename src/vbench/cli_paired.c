@@ -136,8 +136,8 @@ static size_t process_args(const vb_run_options *cfg, char store[][32], const ch
         snprintf(store[0], 32, "%lld", cfg->min_rounds);
         args[n++] = store[0];
     }
-    if (cfg->warmup == VB_OFF && n + 1 < max) {
-        args[n++] = "--no-warmup";
+    if (cfg->warmup == VB_ON && n + 1 < max) {
+        args[n++] = "--warmup";
     }
     if (!cfg->memory && n + 1 < max) {
         args[n++] = "--no-memory";

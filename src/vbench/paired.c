@@ -10,8 +10,8 @@ void vb_paired_options_init(vb_paired_options *o)
 {
     memset(o, 0, sizeof *o);
     o->threshold = 0.05;
-    o->confidence = 0.95;
-    o->min_pairs = 6;
+    o->confidence = 0.90;
+    o->min_pairs = 5;
     o->max_pairs = 30;
     o->memory_floor = 512.0 * 1024;
     o->max_time = 0.25;

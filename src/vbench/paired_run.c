@@ -210,6 +210,11 @@ static void run_side(const pair_ctx *c, const char *bin, const char *name, side_
     argv[n++] = json;
     argv[n++] = (char *)"--max-time";
     argv[n++] = (char *)c->max_time;
+    /* One round at least, no warm-up: a process of a benchmark of seconds is then its
+       calibration, one round and the memory round; the later arguments win. */
+    argv[n++] = (char *)"--min-rounds";
+    argv[n++] = (char *)"1";
+    argv[n++] = (char *)"--no-warmup";
     for (size_t i = 0; c->o->extra_args && c->o->extra_args[i] && n < MAX_ARGS - 1; i++) {
         argv[n++] = (char *)c->o->extra_args[i];
     }

@@ -164,8 +164,8 @@ static void test_judge(void **state)
     assert_int_equal(b.time.verdict, VB_PAIRED_IMPROVEMENT);
     drop(&b);
 
-    /* Five pairs cannot give a 95% interval: not judged. */
-    fill(&b, 5, slower, 20 * mib, 20 * mib);
+    /* Four pairs cannot give a 90% interval (2^-4 > 5% in each tail): not judged. */
+    fill(&b, 4, slower, 20 * mib, 20 * mib);
     vb_paired_judge(&b, &o);
     assert_int_equal(b.time.verdict, VB_PAIRED_NOT_JUDGED);
     drop(&b);
@@ -285,12 +285,12 @@ static void test_run_two_builds(void **state)
     assert_int_equal(r->nbenches, 1);
     assert_int_equal(r->regressions, 0);
     assert_int_equal(r->failures, 0);
-    assert_true(r->benches[0].pairs >= 6 && r->benches[0].pairs <= 8);
+    assert_true(r->benches[0].pairs >= 5 && r->benches[0].pairs <= 8);
     assert_true(r->benches[0].time.present);
     assert_true(r->benches[0].peak_rss.present);
     vb_paired_report_free(r);
 
-    /* Six pairs are enough to see twice the work and twice the memory. */
+    /* Six pairs at most are enough to see twice the work and twice the memory. */
     o.max_pairs = 6;
     assert_int_equal(
         vb_paired_run(PAIRED_BASE, PAIRED_SLOW, names, NULL, 3, &o, NULL, NULL, &r, &e), VB_OK);
