@@ -94,7 +94,8 @@ typedef struct vb_paired_options {
                               (min_pairs still complete); 0: no budget */
     double memory_floor; /**< bytes: a memory regression must also exceed this, 512 KiB */
     double max_time;     /**< --max-time handed to each process, 0.25 s; each process also
-                              gets --min-rounds 1 --no-warmup unless extra_args say otherwise:
+                              gets --min-rounds 1 --no-warmup, and --precision 0 when its
+                              --help has it (no early stop), unless extra_args say otherwise:
                               the pairs, not the rounds, carry the statistics, and both sides
                               are measured alike */
     double timeout;      /**< seconds before one process is killed, 600 */

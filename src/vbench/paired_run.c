@@ -191,9 +191,32 @@ typedef struct pair_ctx {
     const vb_paired_options *o;
     char dir[64]; /* the temporary folder of results files and logs */
     char max_time[32];
+    bool precision[2]; /* [0] base, [1] head: the binary knows --precision */
 } pair_ctx;
 
-static void run_side(const pair_ctx *c, const char *bin, const char *name, side_run *s)
+/* Whether `bin --help` mentions `option`: a base built before an option existed must not be
+   given it. */
+static bool knows_option(const pair_ctx *c, const char *bin, const char *option)
+{
+    char log[128];
+    snprintf(log, sizeof log, "%s/help.txt", c->dir);
+    char *argv[] = {(char *)bin, (char *)"--help", NULL};
+    const int rc = run_process(argv, log, 30);
+    bool found = false;
+    FILE *f = rc == 0 ? fopen(log, "r") : NULL;
+    if (f) {
+        char line[512];
+        while (!found && fgets(line, sizeof line, f)) {
+            found = strstr(line, option) != NULL;
+        }
+        fclose(f);
+    }
+    unlink(log);
+    return found;
+}
+
+static void run_side(const pair_ctx *c, int side, const char *bin, const char *name,
+                     side_run *s)
 {
     memset(s, 0, sizeof *s);
     char json[128], log[128];
@@ -215,6 +238,12 @@ static void run_side(const pair_ctx *c, const char *bin, const char *name, side_
     argv[n++] = (char *)"--min-rounds";
     argv[n++] = (char *)"1";
     argv[n++] = (char *)"--no-warmup";
+    /* The whole max-time, no early stop: a process's median then spans many moments of the
+       machine, not a lucky few rounds in a row. */
+    if (c->precision[side]) {
+        argv[n++] = (char *)"--precision";
+        argv[n++] = (char *)"0";
+    }
     for (size_t i = 0; c->o->extra_args && c->o->extra_args[i] && n < MAX_ARGS - 1; i++) {
         argv[n++] = (char *)c->o->extra_args[i];
     }
@@ -294,7 +323,7 @@ static vb_status run_pair(const pair_ctx *c, vb_paired_report *r, vb_paired_benc
     const double t0 = now_s();
     for (int k = 0; k < 2; k++) {
         const int side = head_first ? 1 - k : k;
-        run_side(c, bins[side], b->name, &runs[side]);
+        run_side(c, side, bins[side], b->name, &runs[side]);
         if (runs[side].commit[0]) {
             vb__strlcpy(side ? r->head_commit : r->base_commit, runs[side].commit,
                         sizeof r->head_commit);
@@ -380,6 +409,8 @@ vb_status vb_paired_run(const char *base_binary, const char *head_binary, const 
     if (!mkdtemp(c.dir)) {
         return vb__error(err, VB_ERR_IO, "cannot make a temporary folder: %s", strerror(errno));
     }
+    c.precision[0] = knows_option(&c, base_binary, "--precision");
+    c.precision[1] = knows_option(&c, head_binary, "--precision");
     vb_paired_report *r = NULL;
     vb_status s = report_new(base_binary, head_binary, names, thresholds, n, &o, &r, err);
     const double t0 = now_s();
