@@ -190,10 +190,12 @@ int vb__gate_all(FILE *out, const vb__gate_cli *g, vb_machine *m, vb_result *res
             r->gate_p = v.p;
             r->gate_threshold = v.threshold;
             vb__strlcpy(r->gate_metric, v.metric, sizeof r->gate_metric);
+            r->gate_judged = v.judged;
             vb__strlcpy(r->gate_verdict,
                         v.regression    ? "regression"
                         : v.improvement ? "improved"
-                                        : "ok",
+                        : v.judged      ? "ok"
+                                        : "not judged",
                         sizeof r->gate_verdict);
         }
         if (!quiet && r->bench && r->ndata > 0) {
