@@ -1,17 +1,16 @@
 /* SPDX-License-Identifier: MIT */
-/* The push reader of export XML: libxml2's SAX2 push parser behind the byte filter, and the
- * decoder from elements and attributes to records, workouts and the other sink items. */
+/* The push reader of export XML: the XML front end (xml_front.h) behind the byte filter, and
+ * the decoder from elements and attributes to records, workouts and the other sink items. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <jansson.h>
-#include <libxml/parser.h>
-#include <libxml/xmlerror.h>
 
 #include "internal.h"
 #include "reader_internal.h"
 #include "vitals/reader.h"
+#include "xml_front.h"
 
 /* What an open element is, by name and place. */
 enum kind {
@@ -54,8 +53,8 @@ enum { C_TYPE, C_SOURCE, C_UNIT, C_VERSION, C_DEVICE, C_CATEGORY, C_COUNT };
 struct vt_reader {
     vt_sink sink;
     vt_strpool *pool;
-    xmlParserCtxtPtr ctxt;
-    xmlSAXHandler sax;
+    vt__xml_engine engine;
+    vt__xml_parser *xml; /* made on the first block */
     vt__xml_filter filter;
     char name[512];
     uint32_t max_metadata;
@@ -107,7 +106,6 @@ struct vt_reader {
     size_t member_meta_cap, route_meta_cap;
     char carry[16];
     size_t carry_len;
-    char generic[200]; /* the first line libxml2 sent to its generic error handler */
     char *block;
     intern_cache cache[C_COUNT];
     vt_export_summary summary;
@@ -117,12 +115,12 @@ struct vt_reader {
 
 static uint32_t cur_line(const vt_reader *r)
 {
-    return r->ctxt && r->ctxt->input ? (uint32_t)r->ctxt->input->line : 0;
+    return r->xml ? vt__xml_line(r->xml) : 0;
 }
 
 static uint32_t cur_col(const vt_reader *r)
 {
-    return r->ctxt && r->ctxt->input ? (uint32_t)r->ctxt->input->col : 0;
+    return r->xml ? vt__xml_column(r->xml) : 0;
 }
 
 /* Records the first error at the current position and stops the parser. */
@@ -142,8 +140,8 @@ static void fail(vt_reader *r, vt_status code, const char *fmt, ...)
     r->status = code;
     vt__error_at(&r->err, code, r->filter.offset, line, col, "%s:%u:%u: %s", r->name, line, col,
                  what);
-    if (r->ctxt) {
-        xmlStopParser(r->ctxt);
+    if (r->xml) {
+        vt__xml_stop(r->xml);
     }
 }
 
@@ -156,78 +154,36 @@ static void fail_with(vt_reader *r, vt_status st, const vt_error *e)
     r->status = st;
     r->err = *e;
     r->err.code = st;
-    if (r->ctxt) {
-        xmlStopParser(r->ctxt);
+    if (r->xml) {
+        vt__xml_stop(r->xml);
     }
 }
 
-static void on_xml_error(void *user, xmlErrorPtr e)
+/* The parser's error as the reader's: the input's name and the position, with what the
+ * reader knows beyond the parser's words (the input ended too soon; no HealthData element was
+ * ever seen). An error outside the markup (an encoding conversion) is given as it is. */
+static void on_error(void *ctx, const vt__xml_error *e)
 {
-    vt_reader *r = user;
-    if (!e || e->level < XML_ERR_ERROR || r->status != VT_OK) {
+    vt_reader *r = ctx;
+    if (r->status != VT_OK) {
         return;
     }
-    char msg[200];
-    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "XML error");
-    msg[strcspn(msg, "\r\n")] = '\0';
-    const uint32_t line = e->line > 0 ? (uint32_t)e->line : cur_line(r);
-    const uint32_t col = e->int2 > 0 ? (uint32_t)e->int2 : cur_col(r);
-    /* Say what the reader knows beyond libxml2's words: the input ended too soon, or no
-     * HealthData element was ever seen. */
-    const char *hint = r->terminating ? "unexpected end of input (truncated?): " : "";
-    if (strstr(msg, "Huge input lookup") || strstr(msg, "length too long")) {
-        /* libxml2 without XML_PARSE_HUGE refuses text and attribute values over 10 MB. */
-        snprintf(msg, sizeof msg, "a value or text longer than libxml2's 10 MB limit");
+    const char *hint = "", *tail = "";
+    if (!e->decoding) {
+        hint = r->terminating ? "unexpected end of input (truncated?): " : "";
+        tail = !r->saw_root && !vt__xml_filter_in_body(&r->filter) ? " (not an Apple Health export)"
+                                                                   : "";
     }
-    const char *tail =
-        !r->saw_root && !vt__xml_filter_in_body(&r->filter) ? " (not an Apple Health export)" : "";
-    r->status = VT_ERR_PARSE;
-    vt__error_at(&r->err, VT_ERR_PARSE, r->filter.offset, line, col, "%s:%u:%u: %s%s%s", r->name,
-                 line, col, hint, msg, tail);
-}
-
-/* libxml2 reports some errors (encoding conversion, I/O) without a parser context, through
- * its generic handler, which prints to stderr. While the reader parses, that handler is
- * this one: the first line is kept for the error message, nothing is printed. */
-static void on_generic_error(void *user, const char *fmt, ...)
-{
-    vt_reader *r = user;
-    const size_t have = strlen(r->generic);
-    if (have > 0 && r->generic[have - 1] == '\n') {
-        return; /* the first line is complete */
-    }
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(r->generic + have, sizeof r->generic - have, fmt, ap);
-    va_end(ap);
-}
-
-/* xmlParseChunk with the generic handler redirected (the handler is per thread). */
-static int parse_chunk(vt_reader *r, const char *data, int len, int last)
-{
-    const xmlGenericErrorFunc saved = xmlGenericError;
-    void *const saved_ctx = xmlGenericErrorContext;
-    xmlSetGenericErrorFunc(r, on_generic_error);
-    const int rc = xmlParseChunk(r->ctxt, data, len, last);
-    xmlSetGenericErrorFunc(saved_ctx, saved);
-    return rc;
+    r->status = e->code;
+    vt__error_at(&r->err, e->code, r->filter.offset, e->line, e->column, "%s:%u:%u: %s%s%s",
+                 r->name, e->line, e->column, hint, e->message, tail);
 }
 
 /* ---- small decoders ------------------------------------------------------------------ */
 
-static int attr_is(const xmlChar *name, const char *want)
+static int attr_is(const vt__xml_attr *a, const char *want)
 {
-    return strcmp((const char *)name, want) == 0;
-}
-
-static size_t attr_len(const xmlChar **a)
-{
-    return (size_t)(a[4] - a[3]);
-}
-
-static const char *attr_val(const xmlChar **a)
-{
-    return (const char *)a[3];
+    return strcmp(a->name, want) == 0;
 }
 
 static int intern(vt_reader *r, const char *s, size_t len, uint32_t *id)
@@ -288,18 +244,18 @@ static int grow(vt_reader *r, void **array, size_t *cap, size_t need, size_t ele
 }
 
 /* Builds a JSON object of the attributes into r->json (jansson; reused buffer). */
-static const char *attrs_json(vt_reader *r, int nb, const xmlChar **a)
+static const char *attrs_json(vt_reader *r, const vt__xml_attr *a, size_t nb)
 {
     json_t *obj = json_object();
     if (!obj) {
         fail(r, VT_ERR_NOMEM, "out of memory");
         return NULL;
     }
-    for (int i = 0; i < nb; i++, a += 5) {
-        json_t *v = json_stringn(attr_val(a), attr_len(a));
-        if (!v || json_object_set_new(obj, (const char *)a[0], v) != 0) {
+    for (size_t i = 0; i < nb; i++, a++) {
+        json_t *v = json_stringn(a->value, a->len);
+        if (!v || json_object_set_new(obj, a->name, v) != 0) {
             json_decref(obj);
-            fail(r, VT_ERR_FORMAT, "attribute %s is not valid UTF-8 text", (const char *)a[0]);
+            fail(r, VT_ERR_FORMAT, "attribute %s is not valid UTF-8 text", a->name);
             return NULL;
         }
     }
@@ -316,17 +272,17 @@ static const char *attrs_json(vt_reader *r, int nb, const xmlChar **a)
 
 /* ---- metadata and beats -------------------------------------------------------------- */
 
-static void add_metadata(vt_reader *r, int nb, const xmlChar **a)
+static void add_metadata(vt_reader *r, const vt__xml_attr *a, size_t nb)
 {
     const char *k = "", *v = "";
     size_t klen = 0, vlen = 0;
-    for (int i = 0; i < nb; i++, a += 5) {
-        if (attr_is(a[0], "key")) {
-            k = attr_val(a);
-            klen = attr_len(a);
-        } else if (attr_is(a[0], "value")) {
-            v = attr_val(a);
-            vlen = attr_len(a);
+    for (size_t i = 0; i < nb; i++, a++) {
+        if (attr_is(a, "key")) {
+            k = a->value;
+            klen = a->len;
+        } else if (attr_is(a, "value")) {
+            v = a->value;
+            vlen = a->len;
         }
     }
     if (r->meta_count >= r->max_metadata) {
@@ -389,16 +345,16 @@ static const vt_beat *beats_at(const vt_reader *r, size_t first)
     return r->beats ? r->beats + first : NULL;
 }
 
-static void add_beat(vt_reader *r, int nb, const xmlChar **a)
+static void add_beat(vt_reader *r, const vt__xml_attr *a, size_t nb)
 {
     double bpm = NAN;
     int32_t ms = -1;
-    for (int i = 0; i < nb; i++, a += 5) {
-        if (attr_is(a[0], "bpm")) {
-            bpm = number_or_nan(attr_val(a), attr_len(a));
-        } else if (attr_is(a[0], "time")) {
+    for (size_t i = 0; i < nb; i++, a++) {
+        if (attr_is(a, "bpm")) {
+            bpm = number_or_nan(a->value, a->len);
+        } else if (attr_is(a, "time")) {
             vt_error e;
-            if (vt_time_of_day_parse(attr_val(a), attr_len(a), &ms, &e) != VT_OK) {
+            if (vt_time_of_day_parse(a->value, a->len, &ms, &e) != VT_OK) {
                 fail(r, VT_ERR_PARSE, "invalid InstantaneousBeatsPerMinute time: %s", e.msg);
                 return;
             }
@@ -438,15 +394,15 @@ static void add_beat(vt_reader *r, int nb, const xmlChar **a)
 /* ---- records ------------------------------------------------------------------------- */
 
 /* Decodes a Record's attributes into r->rec (strings interned, times parsed). */
-static void begin_record(vt_reader *r, int nb, const xmlChar **a)
+static void begin_record(vt_reader *r, const vt__xml_attr *a, size_t nb)
 {
     vt_record *rec = &r->rec;
     memset(rec, 0, sizeof *rec);
     int has_start = 0, has_end = 0;
-    for (int i = 0; i < nb; i++, a += 5) {
-        const char *n = (const char *)a[0];
-        const char *v = attr_val(a);
-        const size_t len = attr_len(a);
+    for (size_t i = 0; i < nb; i++, a++) {
+        const char *n = a->name;
+        const char *v = a->value;
+        const size_t len = a->len;
         int ok = 1;
         switch (n[0]) {
         case 't':
@@ -618,18 +574,18 @@ static int common_attr(vt_reader *r, const char *n, const char *v, size_t len, u
     return 1;
 }
 
-static void begin_correlation(vt_reader *r, int nb, const xmlChar **a)
+static void begin_correlation(vt_reader *r, const vt__xml_attr *a, size_t nb)
 {
     vt_correlation *c = &r->corr;
     memset(c, 0, sizeof *c);
-    for (int i = 0; i < nb; i++, a += 5) {
-        const char *n = (const char *)a[0];
+    for (size_t i = 0; i < nb; i++, a++) {
+        const char *n = a->name;
         int ok;
         if (strcmp(n, "type") == 0) {
-            ok = intern_c(r, C_TYPE, attr_val(a), attr_len(a), &c->type);
+            ok = intern_c(r, C_TYPE, a->value, a->len, &c->type);
         } else {
-            ok = common_attr(r, n, attr_val(a), attr_len(a), &c->source, &c->source_version,
-                             &c->device, &c->start, &c->end, &c->created, &c->flags);
+            ok = common_attr(r, n, a->value, a->len, &c->source, &c->source_version, &c->device,
+                             &c->start, &c->end, &c->created, &c->flags);
         }
         if (!ok) {
             return;
@@ -688,15 +644,15 @@ static void end_correlation(vt_reader *r)
 
 /* ---- workouts ------------------------------------------------------------------------ */
 
-static void begin_workout(vt_reader *r, int nb, const xmlChar **a)
+static void begin_workout(vt_reader *r, const vt__xml_attr *a, size_t nb)
 {
     vt_workout *w = &r->workout;
     memset(w, 0, sizeof *w);
     w->duration = w->total_distance = w->total_energy_burned = NAN;
-    for (int i = 0; i < nb; i++, a += 5) {
-        const char *n = (const char *)a[0];
-        const char *v = attr_val(a);
-        const size_t len = attr_len(a);
+    for (size_t i = 0; i < nb; i++, a++) {
+        const char *n = a->name;
+        const char *v = a->value;
+        const size_t len = a->len;
         int ok = 1;
         if (strcmp(n, "workoutActivityType") == 0) {
             ok = intern_c(r, C_TYPE, v, len, &w->activity_type);
@@ -722,7 +678,7 @@ static void begin_workout(vt_reader *r, int nb, const xmlChar **a)
     }
 }
 
-static void add_event(vt_reader *r, int nb, const xmlChar **a)
+static void add_event(vt_reader *r, const vt__xml_attr *a, size_t nb)
 {
     if (r->event_count >= r->max_metadata) {
         fail(r, VT_ERR_LIMIT, "more than %u WorkoutEvent in one Workout", r->max_metadata);
@@ -734,17 +690,17 @@ static void add_event(vt_reader *r, int nb, const xmlChar **a)
     vt_workout_event *ev = &r->events[r->event_count];
     memset(ev, 0, sizeof *ev);
     ev->duration = NAN;
-    for (int i = 0; i < nb; i++, a += 5) {
-        const char *n = (const char *)a[0];
+    for (size_t i = 0; i < nb; i++, a++) {
+        const char *n = a->name;
         int ok = 1;
         if (strcmp(n, "type") == 0) {
-            ok = intern(r, attr_val(a), attr_len(a), &ev->type);
+            ok = intern(r, a->value, a->len, &ev->type);
         } else if (strcmp(n, "date") == 0) {
-            ok = parse_time(r, "WorkoutEvent date", attr_val(a), attr_len(a), &ev->date);
+            ok = parse_time(r, "WorkoutEvent date", a->value, a->len, &ev->date);
         } else if (strcmp(n, "duration") == 0) {
-            ev->duration = number_or_nan(attr_val(a), attr_len(a));
+            ev->duration = number_or_nan(a->value, a->len);
         } else if (strcmp(n, "durationUnit") == 0) {
-            ok = intern_c(r, C_UNIT, attr_val(a), attr_len(a), &ev->duration_unit);
+            ok = intern_c(r, C_UNIT, a->value, a->len, &ev->duration_unit);
         }
         if (!ok) {
             return;
@@ -754,7 +710,7 @@ static void add_event(vt_reader *r, int nb, const xmlChar **a)
     r->summary.workout_events++;
 }
 
-static void add_statistic(vt_reader *r, int nb, const xmlChar **a)
+static void add_statistic(vt_reader *r, const vt__xml_attr *a, size_t nb)
 {
     if (r->stat_count >= r->max_metadata) {
         fail(r, VT_ERR_LIMIT, "more than %u WorkoutStatistics in one Workout", r->max_metadata);
@@ -766,10 +722,10 @@ static void add_statistic(vt_reader *r, int nb, const xmlChar **a)
     vt_workout_statistic *s = &r->stats[r->stat_count];
     memset(s, 0, sizeof *s);
     s->sum = s->average = s->minimum = s->maximum = NAN;
-    for (int i = 0; i < nb; i++, a += 5) {
-        const char *n = (const char *)a[0];
-        const char *v = attr_val(a);
-        const size_t len = attr_len(a);
+    for (size_t i = 0; i < nb; i++, a++) {
+        const char *n = a->name;
+        const char *v = a->value;
+        const size_t len = a->len;
         int ok = 1;
         if (strcmp(n, "type") == 0) {
             ok = intern_c(r, C_TYPE, v, len, &s->type);
@@ -801,7 +757,7 @@ static vt_workout_route *cur_route(vt_reader *r)
     return r->route_count ? &r->routes[r->route_count - 1] : NULL;
 }
 
-static void begin_route(vt_reader *r, int nb, const xmlChar **a)
+static void begin_route(vt_reader *r, const vt__xml_attr *a, size_t nb)
 {
     if (r->route_count >= r->max_metadata) {
         fail(r, VT_ERR_LIMIT, "more than %u WorkoutRoute in one Workout", r->max_metadata);
@@ -818,17 +774,17 @@ static void begin_route(vt_reader *r, int nb, const xmlChar **a)
     memset(rt, 0, sizeof *rt);
     const char *start = "", *end = "";
     size_t start_len = 0, end_len = 0;
-    for (int i = 0; i < nb; i++, a += 5) {
-        const char *n = (const char *)a[0];
+    for (size_t i = 0; i < nb; i++, a++) {
+        const char *n = a->name;
         if (strcmp(n, "startDate") == 0) {
-            start = attr_val(a);
-            start_len = attr_len(a);
+            start = a->value;
+            start_len = a->len;
         } else if (strcmp(n, "endDate") == 0) {
-            end = attr_val(a);
-            end_len = attr_len(a);
+            end = a->value;
+            end_len = a->len;
         }
-        if (!common_attr(r, n, attr_val(a), attr_len(a), &rt->source, &rt->source_version,
-                         &rt->device, &rt->start, &rt->end, &rt->created, &rt->flags)) {
+        if (!common_attr(r, n, a->value, a->len, &rt->source, &rt->source_version, &rt->device,
+                         &rt->start, &rt->end, &rt->created, &rt->flags)) {
             return;
         }
     }
@@ -865,16 +821,16 @@ static void end_route(vt_reader *r)
     r->route_meta[2 * i + 1] = (uint32_t)(r->meta_count - r->route_meta[2 * i]);
 }
 
-static void add_location(vt_reader *r, int nb, const xmlChar **a)
+static void add_location(vt_reader *r, const vt__xml_attr *a, size_t nb)
 {
     vt_route_point *p = &r->points[r->point_count];
     p->utc_ms = INT64_MIN;
     p->latitude = p->longitude = p->elevation = p->speed = p->course = NAN;
     p->horizontal_accuracy = p->vertical_accuracy = NAN;
-    for (int i = 0; i < nb; i++, a += 5) {
-        const char *n = (const char *)a[0];
-        const char *v = attr_val(a);
-        const size_t len = attr_len(a);
+    for (size_t i = 0; i < nb; i++, a++) {
+        const char *n = a->name;
+        const char *v = a->value;
+        const size_t len = a->len;
         if (strcmp(n, "date") == 0) {
             vt_time t;
             if (!parse_time(r, "Location date", v, len, &t)) {
@@ -903,12 +859,12 @@ static void add_location(vt_reader *r, int nb, const xmlChar **a)
     }
 }
 
-static void file_reference(vt_reader *r, int nb, const xmlChar **a)
+static void file_reference(vt_reader *r, const vt__xml_attr *a, size_t nb)
 {
     vt_workout_route *rt = cur_route(r);
-    for (int i = 0; rt && i < nb; i++, a += 5) {
-        if (attr_is(a[0], "path")) {
-            if (!intern(r, attr_val(a), attr_len(a), &rt->file)) {
+    for (size_t i = 0; rt && i < nb; i++, a++) {
+        if (attr_is(a, "path")) {
+            if (!intern(r, a->value, a->len, &rt->file)) {
                 return;
             }
             rt->ref = rt->file;
@@ -962,7 +918,7 @@ static void end_workout(vt_reader *r)
 
 /* ---- activity summaries, export info, other elements --------------------------------- */
 
-static void activity_summary(vt_reader *r, int nb, const xmlChar **a)
+static void activity_summary(vt_reader *r, const vt__xml_attr *a, size_t nb)
 {
     vt_activity_summary s;
     memset(&s, 0, sizeof s);
@@ -970,10 +926,10 @@ static void activity_summary(vt_reader *r, int nb, const xmlChar **a)
     s.move_time = s.move_time_goal = s.exercise_time = s.exercise_time_goal = NAN;
     s.stand_hours = s.stand_hours_goal = NAN;
     int has_day = 0;
-    for (int i = 0; i < nb; i++, a += 5) {
-        const char *n = (const char *)a[0];
-        const char *v = attr_val(a);
-        const size_t len = attr_len(a);
+    for (size_t i = 0; i < nb; i++, a++) {
+        const char *n = a->name;
+        const char *v = a->value;
+        const size_t len = a->len;
         if (strcmp(n, "dateComponents") == 0) {
             vt_error e;
             if (vt_date_parse(v, len, &s.day, &e) != VT_OK) {
@@ -1014,18 +970,18 @@ static void activity_summary(vt_reader *r, int nb, const xmlChar **a)
     }
 }
 
-static void other_element(vt_reader *r, const xmlChar *name, int nb, const xmlChar **a)
+static void other_element(vt_reader *r, const char *name, const vt__xml_attr *a, size_t nb)
 {
     r->summary.other_elements++;
     if (!r->sink.element) {
         return;
     }
-    const char *json = attrs_json(r, nb, a);
+    const char *json = attrs_json(r, a, nb);
     if (!json) {
         return;
     }
     vt_element el;
-    el.name = (const char *)name;
+    el.name = name;
     el.attributes_json = json;
     el.group = r->group;
     el.depth = r->depth - 1;
@@ -1034,18 +990,18 @@ static void other_element(vt_reader *r, const xmlChar *name, int nb, const xmlCh
     call(r, r->sink.element(r->sink.ctx, &el, &e), &e);
 }
 
-static void root(vt_reader *r, int nb, const xmlChar **a)
+static void root(vt_reader *r, const vt__xml_attr *a, size_t nb)
 {
-    for (int i = 0; i < nb; i++, a += 5) {
-        if (attr_is(a[0], "locale") && !intern(r, attr_val(a), attr_len(a), &r->info.locale)) {
+    for (size_t i = 0; i < nb; i++, a++) {
+        if (attr_is(a, "locale") && !intern(r, a->value, a->len, &r->info.locale)) {
             return;
         }
     }
 }
 
-static void me(vt_reader *r, int nb, const xmlChar **a)
+static void me(vt_reader *r, const vt__xml_attr *a, size_t nb)
 {
-    const char *json = attrs_json(r, nb, a);
+    const char *json = attrs_json(r, a, nb);
     if (!json) {
         return;
     }
@@ -1056,11 +1012,11 @@ static void me(vt_reader *r, int nb, const xmlChar **a)
     }
 }
 
-static void export_date(vt_reader *r, int nb, const xmlChar **a)
+static void export_date(vt_reader *r, const vt__xml_attr *a, size_t nb)
 {
-    for (int i = 0; i < nb; i++, a += 5) {
-        if (attr_is(a[0], "value")) {
-            if (!parse_time(r, "ExportDate", attr_val(a), attr_len(a), &r->info.export_date)) {
+    for (size_t i = 0; i < nb; i++, a++) {
+        if (attr_is(a, "value")) {
+            if (!parse_time(r, "ExportDate", a->value, a->len, &r->info.export_date)) {
                 return;
             }
             r->info.has_export_date = 1;
@@ -1068,7 +1024,7 @@ static void export_date(vt_reader *r, int nb, const xmlChar **a)
     }
 }
 
-/* ---- SAX handlers -------------------------------------------------------------------- */
+/* ---- XML events -------------------------------------------------------------------- */
 
 static enum kind classify(unsigned parent, const char *n)
 {
@@ -1128,20 +1084,12 @@ static enum kind classify(unsigned parent, const char *n)
     return K_OTHER;
 }
 
-static void on_start(void *user, const xmlChar *localname, const xmlChar *prefix,
-                     const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
-                     int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+static void on_start(void *ctx, const char *n, const vt__xml_attr *a, size_t nb)
 {
-    vt_reader *r = user;
-    (void)prefix;
-    (void)uri;
-    (void)nb_namespaces;
-    (void)namespaces;
-    (void)nb_defaulted;
+    vt_reader *r = ctx;
     if (r->status != VT_OK) {
         return;
     }
-    const char *n = (const char *)localname;
     if (r->depth == 0) {
         if (strcmp(n, "HealthData") != 0) {
             fail(r, VT_ERR_FORMAT,
@@ -1150,7 +1098,7 @@ static void on_start(void *user, const xmlChar *localname, const xmlChar *prefix
         }
         r->saw_root = 1;
         r->kinds[++r->depth] = K_ROOT;
-        root(r, nb_attributes, attributes);
+        root(r, a, nb);
         return;
     }
     if (r->depth >= VT_READER_MAX_DEPTH) {
@@ -1166,68 +1114,66 @@ static void on_start(void *user, const xmlChar *localname, const xmlChar *prefix
             send_info(r);
             if (r->status != VT_OK) {
                 /* The sink failed: the parser is stopped, and stopping it freed the input
-                 * buffer that `attributes` point into. */
+                 * buffer that `a` points into. */
                 return;
             }
         }
     }
     switch (k) {
     case K_RECORD:
-        begin_record(r, nb_attributes, attributes);
+        begin_record(r, a, nb);
         break;
     case K_MEMBER:
-        begin_record(r, nb_attributes, attributes);
+        begin_record(r, a, nb);
         break;
     case K_META:
-        add_metadata(r, nb_attributes, attributes);
+        add_metadata(r, a, nb);
         break;
     case K_BEAT:
-        add_beat(r, nb_attributes, attributes);
+        add_beat(r, a, nb);
         break;
     case K_CORRELATION:
-        begin_correlation(r, nb_attributes, attributes);
+        begin_correlation(r, a, nb);
         break;
     case K_WORKOUT:
-        begin_workout(r, nb_attributes, attributes);
+        begin_workout(r, a, nb);
         break;
     case K_EVENT:
-        add_event(r, nb_attributes, attributes);
+        add_event(r, a, nb);
         break;
     case K_STATISTIC:
-        add_statistic(r, nb_attributes, attributes);
+        add_statistic(r, a, nb);
         break;
     case K_ROUTE:
-        begin_route(r, nb_attributes, attributes);
+        begin_route(r, a, nb);
         break;
     case K_FILE_REF:
-        file_reference(r, nb_attributes, attributes);
+        file_reference(r, a, nb);
         break;
     case K_LOCATION:
-        add_location(r, nb_attributes, attributes);
+        add_location(r, a, nb);
         break;
     case K_SUMMARY:
-        activity_summary(r, nb_attributes, attributes);
+        activity_summary(r, a, nb);
         break;
     case K_EXPORT_DATE:
-        export_date(r, nb_attributes, attributes);
+        export_date(r, a, nb);
         break;
     case K_ME:
-        me(r, nb_attributes, attributes);
+        me(r, a, nb);
         break;
     case K_OTHER:
-        other_element(r, localname, nb_attributes, attributes);
+        other_element(r, n, a, nb);
         break;
     default:
         break;
     }
 }
 
-static void on_end(void *user, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri)
+static void on_end(void *ctx, const char *name)
 {
-    vt_reader *r = user;
-    (void)localname;
-    (void)prefix;
-    (void)uri;
+    vt_reader *r = ctx;
+    (void)name;
     if (r->status != VT_OK || r->depth == 0) {
         return;
     }
@@ -1270,6 +1216,7 @@ vt_status vt_reader_new(const vt_reader_options *options, const vt_sink *sink, v
              options && options->name ? options->name : "export.xml");
     r->max_metadata =
         options && options->max_metadata ? options->max_metadata : VT_READER_MAX_METADATA;
+    r->engine = VT__XML_LIBXML2;
     vt__xml_filter_init(&r->filter);
     r->block = vt__malloc(BLOCK);
     if (!r->block) {
@@ -1282,11 +1229,6 @@ vt_status vt_reader_new(const vt_reader_options *options, const vt_sink *sink, v
         vt__free(r);
         return st;
     }
-    memset(&r->sax, 0, sizeof r->sax);
-    r->sax.initialized = XML_SAX2_MAGIC;
-    r->sax.startElementNs = on_start;
-    r->sax.endElementNs = on_end;
-    r->sax.serror = on_xml_error;
     *out = r;
     return VT_OK;
 }
@@ -1296,9 +1238,7 @@ void vt_reader_free(vt_reader *r)
     if (!r) {
         return;
     }
-    if (r->ctxt) {
-        xmlFreeParserCtxt(r->ctxt);
-    }
+    vt__xml_parser_free(r->xml);
     vt_strpool_free(r->pool);
     vt__free(r->me_json);
     vt__free(r->meta_bytes);
@@ -1334,49 +1274,26 @@ static vt_status sticky(vt_reader *r, vt_error *err)
     return r->status;
 }
 
-/* Passes filtered bytes to libxml2, creating the parser on the first block. */
+/* Passes filtered bytes to the XML front end, making the parser on the first block. Its
+ * errors, and the decoders', come back through the reader's status. */
 static vt_status parse(vt_reader *r, const char *data, size_t len, int terminate, vt_error *err)
 {
-    while (len > 0 || terminate) {
-        /* xmlParseChunk takes an int: feed at most 1 GiB at a time. */
-        const size_t n = len > (1u << 30) ? (1u << 30) : len;
-        if (!r->ctxt) {
-            r->ctxt = xmlCreatePushParserCtxt(&r->sax, r, NULL, 0, r->name);
-            if (!r->ctxt) {
-                r->status = vt__error(&r->err, VT_ERR_NOMEM, "cannot create the XML parser");
-                return sticky(r, err);
-            }
-            /* No DTD loading, no network, libxml2's own limits kept (no XML_PARSE_HUGE);
-             * errors come to on_xml_error only. XML_PARSE_NOENT is set because without it
-             * libxml2 hands `&amp;` in attribute values over as the five bytes "&#38;". It
-             * substitutes nothing else: the DTD is blanked before the parser, and our SAX
-             * handler has no getEntity/entityDecl, so any other entity is undeclared (an
-             * error), never expanded or fetched (see docs/architecture.md). */
-            xmlCtxtUseOptions(r->ctxt, XML_PARSE_NOENT | XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                           XML_PARSE_NOWARNING);
-        }
-        const int last = terminate && n == len;
-        const int rc = parse_chunk(r, data, (int)n, last);
-        if (r->status != VT_OK) {
+    if (!r->xml) {
+        vt__xml_events events;
+        events.ctx = r;
+        events.start = on_start;
+        events.end = on_end;
+        events.text = NULL; /* no element of an export needs its text */
+        events.error = on_error;
+        vt_error e;
+        const vt_status st = vt__xml_parser_new(r->engine, &events, r->name, &r->xml, &e);
+        if (st != VT_OK) {
+            fail_with(r, st, &e);
             return sticky(r, err);
-        }
-        if (rc != 0) {
-            /* An error without a parser context: libxml2's generic message, on one line. */
-            r->generic[strcspn(r->generic, "\r\n")] = '\0';
-            if (r->generic[0]) {
-                fail(r, VT_ERR_PARSE, "%s", r->generic);
-            } else {
-                fail(r, VT_ERR_PARSE, "XML error %d", rc);
-            }
-            return sticky(r, err);
-        }
-        data += n;
-        len -= n;
-        if (last) {
-            break;
         }
     }
-    return VT_OK;
+    vt__xml_parse(r->xml, data, len, terminate);
+    return r->status == VT_OK ? VT_OK : sticky(r, err);
 }
 
 /* Filters and parses input in blocks of the reader's buffer; bytes held back by the filter
@@ -1431,7 +1348,7 @@ vt_status vt__reader_finish_xml(vt_reader *r, vt_error *err)
     if (feed(r, "", 0, 1, err) != VT_OK) {
         return r->status;
     }
-    if (!r->ctxt || r->filter.offset == 0) {
+    if (!r->xml || r->filter.offset == 0) {
         r->status = vt__error(&r->err, VT_ERR_FORMAT, "%s: empty input: not an Apple Health export",
                               r->name);
         return sticky(r, err);
@@ -1512,4 +1429,21 @@ vt_status vt__reader_points(vt_reader *r, uint32_t ref, const vt_route_point *po
 uint64_t vt__reader_records(const vt_reader *r)
 {
     return r->summary.records;
+}
+
+vt__xml_engine vt__reader_xml_engine(const vt_reader *r)
+{
+    return r->engine;
+}
+
+vt_status vt__reader_use_xml_engine(vt_reader *r, vt__xml_engine engine, vt_error *err)
+{
+    if (r->xml) {
+        return vt__error(err, VT_ERR_INVALID, "the XML engine is chosen before the first bytes");
+    }
+    if ((unsigned)engine >= VT__XML_ENGINE_COUNT) {
+        return vt__error(err, VT_ERR_INVALID, "no XML engine %d in this build", (int)engine);
+    }
+    r->engine = engine;
+    return VT_OK;
 }
