@@ -88,8 +88,8 @@ vt_status vt_store_cursor_open(vt_store *store, const vt_store_filter *filter,
 }
 
 /* The chunk pool's id of database string `id` of `kind`. */
-static vt_status pool_id(vt_store_cursor *c, int kind, vt_strpool *pool, int64_t id,
-                         uint32_t *out, vt_error *err)
+static vt_status pool_id(vt_store_cursor *c, int kind, vt_strpool *pool, int64_t id, uint32_t *out,
+                         vt_error *err)
 {
     if (id <= 0) {
         *out = 0;
