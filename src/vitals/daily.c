@@ -4,8 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "internal.h"
 
 /* One sample of a (metric, day) group. */
@@ -41,8 +39,7 @@ static void calc_init(calc *c, const vt_daily_options *opt)
 {
     memset(c, 0, sizeof *c);
     c->opt = opt;
-    c->next_unlisted_rank =
-        (uint32_t)(opt->source_priority ? opt->source_priority_count : 2);
+    c->next_unlisted_rank = (uint32_t)(opt->source_priority ? opt->source_priority_count : 2);
 }
 
 static void calc_free(calc *c)
@@ -383,7 +380,6 @@ static int record_value(int category_metric, uint32_t flags, int64_t start, int6
 
 /* ---- Over a table ---- */
 
-
 static int cmp_type_entry(const void *a, const void *b)
 {
     const type_entry *x = a, *y = b;
@@ -474,8 +470,8 @@ vt_status vt_daily_compute_table(const vt_table *table, const vt_daily_options *
             (o->has_to && day > o->to_day)) {
             continue;
         }
-        keys[m].key = ((uint64_t)(slot_of[t] - 2) << 32) |
-                      (uint64_t)(uint32_t)((int64_t)day + 2147483648LL);
+        keys[m].key =
+            ((uint64_t)(slot_of[t] - 2) << 32) | (uint64_t)(uint32_t)((int64_t)day + 2147483648LL);
         keys[m].index = (uint32_t)i;
         m++;
     }
@@ -502,7 +498,8 @@ vt_status vt_daily_compute_table(const vt_table *table, const vt_daily_options *
             if (!unit) {
                 unit = category ? "min" : vt_strpool_get(pool, col.unit[r], NULL);
             }
-            if ((st = add_sample(&c, col.start[r], col.end[r], v, rank_of[src] - 1, err)) != VT_OK) {
+            if ((st = add_sample(&c, col.start[r], col.end[r], v, rank_of[src] - 1, err)) !=
+                VT_OK) {
                 goto done;
             }
         }
@@ -537,37 +534,34 @@ static void free_named(named *a, size_t n)
     vt__free(a);
 }
 
-/* Loads `SELECT id, text` rows into an array indexed by position (ids are small). */
-static vt_status load_named(sqlite3 *db, const char *sql, named **out, size_t *count,
+/* The names of one kind, in id order, into an array (ids are small and dense). */
+typedef struct named_list {
+    named *items;
+    size_t count, cap;
+} named_list;
+
+static vt_status add_named(void *ctx, int64_t id, const char *text, size_t len, vt_error *err)
+{
+    named_list *l = ctx;
+    if (vt__grow((void **)&l->items, &l->cap, l->count + 1, sizeof *l->items) != 0) {
+        return vt__nomem(err);
+    }
+    named *e = &l->items[l->count];
+    e->id = id;
+    if (!(e->text = vt__strndup(text, len))) {
+        return vt__nomem(err);
+    }
+    l->count++;
+    return VT_OK;
+}
+
+static vt_status load_named(vt_store *store, vt__store_names_kind kind, named **out, size_t *count,
                             vt_error *err)
 {
-    sqlite3_stmt *q;
-    *out = NULL;
-    *count = 0;
-    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK) {
-        return vt__store_sqlite_error(db, err, "daily");
-    }
-    size_t cap = 0;
-    vt_status st = VT_OK;
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (vt__grow((void **)out, &cap, *count + 1, sizeof **out) != 0) {
-            st = vt__nomem(err);
-            break;
-        }
-        named *e = &(*out)[*count];
-        e->id = sqlite3_column_int64(q, 0);
-        const char *t = (const char *)sqlite3_column_text(q, 1);
-        if (!(e->text = vt__strndup(t ? t : "", t ? (size_t)sqlite3_column_bytes(q, 1) : 0))) {
-            st = vt__nomem(err);
-            break;
-        }
-        (*count)++;
-    }
-    if (st == VT_OK && rc != SQLITE_DONE) {
-        st = vt__store_sqlite_error(db, err, "daily");
-    }
-    sqlite3_finalize(q);
+    named_list l = {NULL, 0, 0};
+    const vt_status st = vt__store_names(store, kind, add_named, &l, err);
+    *out = l.items;
+    *count = l.count;
     return st;
 }
 
@@ -592,28 +586,24 @@ static const char *find_named(const named *a, size_t n, int64_t id)
     return pos < n ? a[pos].text : "";
 }
 
-vt_status vt_daily_compute_store(vt_store *store, const vt_daily_options *options,
-                                 vt_daily_fn fn, void *ctx, vt_error *err)
+vt_status vt_daily_compute_store(vt_store *store, const vt_daily_options *options, vt_daily_fn fn,
+                                 void *ctx, vt_error *err)
 {
     vt_daily_options defaults;
     memset(&defaults, 0, sizeof defaults);
     const vt_daily_options *o = options ? options : &defaults;
-    sqlite3 *db = vt__store_db(store);
     named *types = NULL, *sources = NULL, *units = NULL;
     size_t ntypes = 0, nsources = 0, nunits = 0;
     type_entry *sel = NULL;
     size_t nsel = 0;
     uint32_t *ranks = NULL; /* by source position, rank + 1 */
-    sqlite3_stmt *q = NULL;
+    vt__samples *rows = NULL;
     calc c;
     calc_init(&c, o);
     vt_status st;
-    if ((st = load_named(db, "SELECT id, identifier FROM types ORDER BY id", &types, &ntypes,
-                         err)) != VT_OK ||
-        (st = load_named(db, "SELECT id, name FROM sources ORDER BY id", &sources, &nsources,
-                         err)) != VT_OK ||
-        (st = load_named(db, "SELECT id, name FROM units ORDER BY id", &units, &nunits, err)) !=
-            VT_OK) {
+    if ((st = load_named(store, VT__NAMES_TYPES, &types, &ntypes, err)) != VT_OK ||
+        (st = load_named(store, VT__NAMES_SOURCES, &sources, &nsources, err)) != VT_OK ||
+        (st = load_named(store, VT__NAMES_UNITS, &units, &nunits, err)) != VT_OK) {
         goto done;
     }
     if (!(sel = vt__calloc(ntypes ? ntypes : 1, sizeof *sel)) ||
@@ -627,52 +617,35 @@ vt_status vt_daily_compute_store(vt_store *store, const vt_daily_options *option
         }
     }
     qsort(sel, nsel, sizeof *sel, cmp_type_entry);
-    if (sqlite3_prepare_v2(db,
-                           "SELECT day, source_id, unit_id, start_utc, end_utc, value FROM records"
-                           " WHERE type_id = ?1 AND day >= ?2 AND day <= ?3"
-                           " ORDER BY type_id, day, start_utc",
-                           -1, &q, NULL) != SQLITE_OK) {
-        st = vt__store_sqlite_error(db, err, "daily");
+    if ((st = vt__samples_open(store, o->has_from, o->from_day, o->has_to, o->to_day, &rows,
+                               err)) != VT_OK) {
         goto done;
-    }
-    char from[VT_DAY_BUFSZ] = "0000-00-00", to[VT_DAY_BUFSZ] = "9999-99-99";
-    if (o->has_from) {
-        vt_day_format(o->from_day, from);
-    }
-    if (o->has_to) {
-        vt_day_format(o->to_day, to);
     }
     for (size_t t = 0; t < nsel; t++) {
         const int category = sel[t].category;
-        sqlite3_reset(q);
-        sqlite3_bind_int64(q, 1, sel[t].type);
-        sqlite3_bind_text(q, 2, from, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 3, to, -1, SQLITE_STATIC);
+        vt__samples_select(rows, sel[t].type);
         char day_text[VT_DAY_BUFSZ] = "";
         int32_t day = 0;
         const char *unit = NULL;
-        int rc;
-        while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-            const char *d = (const char *)sqlite3_column_text(q, 0);
-            const size_t dlen = (size_t)sqlite3_column_bytes(q, 0);
-            if (dlen != 10 || memcmp(d, day_text, 10) != 0) {
+        vt__sample r;
+        int more;
+        while ((st = vt__samples_next(rows, &r, &more, err)) == VT_OK && more) {
+            if (r.day_len != 10 || memcmp(r.day, day_text, 10) != 0) {
                 if ((st = emit_group(&c, day, &sel[t], unit, fn, ctx, err)) != VT_OK) {
                     goto done;
                 }
                 unit = NULL;
-                if ((st = vt_date_parse(d, dlen, &day, err)) != VT_OK) {
+                if ((st = vt_date_parse(r.day, r.day_len, &day, err)) != VT_OK) {
                     goto done;
                 }
-                memcpy(day_text, d, 10);
+                memcpy(day_text, r.day, 10);
             }
-            const int has_value = sqlite3_column_type(q, 5) != SQLITE_NULL;
             double v;
-            if (!record_value(category, has_value ? VT_RECORD_NUMERIC : 0u,
-                              sqlite3_column_int64(q, 3), sqlite3_column_int64(q, 4),
-                              sqlite3_column_double(q, 5), &v)) {
+            if (!record_value(category, r.has_value ? VT_RECORD_NUMERIC : 0u, r.start_utc,
+                              r.end_utc, r.value, &v)) {
                 continue;
             }
-            const size_t pos = find_pos(sources, nsources, sqlite3_column_int64(q, 1));
+            const size_t pos = find_pos(sources, nsources, r.source_id);
             if (pos < nsources && !ranks[pos]) {
                 uint32_t rank = 0;
                 if ((st = source_rank(&c, sources[pos].text, &rank, err)) != VT_OK) {
@@ -681,16 +654,14 @@ vt_status vt_daily_compute_store(vt_store *store, const vt_daily_options *option
                 ranks[pos] = rank + 1;
             }
             if (!unit) {
-                unit = category ? "min" : find_named(units, nunits, sqlite3_column_int64(q, 2));
+                unit = category ? "min" : find_named(units, nunits, r.unit_id);
             }
             const uint32_t rank = pos < nsources ? ranks[pos] - 1 : UINT32_MAX - 1;
-            if ((st = add_sample(&c, sqlite3_column_int64(q, 3), sqlite3_column_int64(q, 4), v,
-                                 rank, err)) != VT_OK) {
+            if ((st = add_sample(&c, r.start_utc, r.end_utc, v, rank, err)) != VT_OK) {
                 goto done;
             }
         }
-        if (rc != SQLITE_DONE) {
-            st = vt__store_sqlite_error(db, err, "daily");
+        if (st != VT_OK) {
             goto done;
         }
         if ((st = emit_group(&c, day, &sel[t], unit, fn, ctx, err)) != VT_OK) {
@@ -698,7 +669,7 @@ vt_status vt_daily_compute_store(vt_store *store, const vt_daily_options *option
         }
     }
 done:
-    sqlite3_finalize(q);
+    vt__samples_close(rows);
     calc_free(&c);
     free_named(types, ntypes);
     free_named(sources, nsources);

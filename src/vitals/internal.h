@@ -90,6 +90,38 @@ vt_status vt__store_flush(vt_store *store, vt_error *err);
 vt_status vt__store_insert_id(vt_store *store, const vt_record *rec, const vt_strpool *strings,
                               vt_insert_stats *stats, int64_t *id, vt_error *err);
 
+/* Reading records for the daily calculator (store_cursor.c). The strings of one kind, in id
+ * order: `fn` gets each id and its text (borrowed for the call). */
+typedef enum vt__store_names_kind {
+    VT__NAMES_TYPES, /* HK identifiers */
+    VT__NAMES_SOURCES,
+    VT__NAMES_UNITS
+} vt__store_names_kind;
+typedef vt_status (*vt__store_name_fn)(void *ctx, int64_t id, const char *text, size_t len,
+                                       vt_error *err);
+vt_status vt__store_names(vt_store *store, vt__store_names_kind kind, vt__store_name_fn fn,
+                          void *ctx, vt_error *err);
+/* A cursor over the samples of one record type at a time, in (local day, start) order
+ * through the natural-key index, within an optional range of days. */
+typedef struct vt__samples vt__samples;
+/* One sample; `day` (YYYY-MM-DD, `day_len` bytes, not NUL-terminated) is borrowed until the
+ * next call. Source and unit are ids of vt__store_names (unit 0 when none). */
+typedef struct vt__sample {
+    const char *day;
+    size_t day_len;
+    int64_t source_id, unit_id;
+    int64_t start_utc, end_utc;
+    int has_value;
+    double value;
+} vt__sample;
+vt_status vt__samples_open(vt_store *store, int has_from, int32_t from_day, int has_to,
+                           int32_t to_day, vt__samples **out, vt_error *err);
+/* Starts over at the first sample of `type_id` (an id of VT__NAMES_TYPES). */
+void vt__samples_select(vt__samples *c, int64_t type_id);
+/* The next sample of the selected type: *more is 1 and `sample` filled, or 0 at its end. */
+vt_status vt__samples_next(vt__samples *c, vt__sample *sample, int *more, vt_error *err);
+void vt__samples_close(vt__samples *c);
+
 /* Import tables (store_items.c): creates the tables of workouts, correlations, activity
  * summaries, routes and other elements inside the schema's creation transaction. */
 vt_status vt__store_items_schema(struct sqlite3 *db, vt_error *err);
