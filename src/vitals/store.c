@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The SQLite store's connection: opening (pragmas, schema, writer), closing, transactions,
- * and the statements any caller runs through it (vt_store_query, vt_store_count). */
+ * and the statements any caller runs through it (vt_store_query). */
 #include <stdio.h>
 #include <string.h>
 
@@ -195,26 +195,6 @@ vt_status vt_store_query(vt_store *s, const char *sql, vt_row_fn fn, void *ctx, 
     vt_status st = VT_OK;
     if (rc != SQLITE_DONE) {
         st = vt__store_sqlite_error(s->db, err, "query");
-    }
-    sqlite3_finalize(q);
-    return st;
-}
-
-vt_status vt_store_count(vt_store *s, uint64_t *count, vt_error *err)
-{
-    sqlite3_stmt *q;
-    const vt_status flushed = vt__store_flush(s, err);
-    if (flushed != VT_OK) {
-        return flushed;
-    }
-    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM records", -1, &q, NULL) != SQLITE_OK) {
-        return vt__store_sqlite_error(s->db, err, s->path);
-    }
-    vt_status st = VT_OK;
-    if (sqlite3_step(q) == SQLITE_ROW) {
-        *count = (uint64_t)sqlite3_column_int64(q, 0);
-    } else {
-        st = vt__store_sqlite_error(s->db, err, s->path);
     }
     sqlite3_finalize(q);
     return st;

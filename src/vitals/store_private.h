@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The store's own state, shared by its files and nothing else: store.c (the connection and
- * its transactions), store_schema.c (schema and migrations), store_records.c (record writes).
- * store_items.c and store_cursor.c go through internal.h and the public API. */
+ * its transactions), store_schema.c (schema and migrations), store_records.c (record writes),
+ * store_info.c (what a store holds). store_items.c and store_cursor.c go through internal.h
+ * and the public API. */
 #ifndef VITALS_STORE_PRIVATE_H
 #define VITALS_STORE_PRIVATE_H
 
