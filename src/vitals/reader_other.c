@@ -23,7 +23,7 @@ static const char *attrs_json(vt_reader *r, const vt__xml_attr *a, size_t nb)
         }
     }
     const size_t need = json_dumpb(obj, NULL, 0, JSON_COMPACT | JSON_PRESERVE_ORDER) + 1;
-    if (!vt__reader_grow(r, (void **)&r->json, &r->json_cap, need, 1)) {
+    if (!grow_buffer(r, (void **)&r->json, &r->json_cap, need, 1)) {
         json_decref(obj);
         return NULL;
     }

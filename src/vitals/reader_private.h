@@ -119,7 +119,8 @@ void vt__reader_fail(vt_reader *r, vt_status code, const char *fmt, ...) VT__PRI
 void vt__reader_fail_with(vt_reader *r, vt_status st, const vt_error *e);
 /* A sink callback's result: an error (given a message when it has none) stops the reader. */
 void vt__reader_call(vt_reader *r, vt_status st, vt_error *e);
-/* vt__grow, failing the reader when memory runs out: 1 on success. */
+/* vt__grow, failing the reader when memory runs out: 1 on success (grow_buffer below is the
+ * inline check that calls it only when the array must grow). */
 int vt__reader_grow(vt_reader *r, void **array, size_t *cap, size_t need, size_t elem);
 /* Interns a string in the reader's pool, failing the reader on error: 1 on success. */
 int vt__reader_string(vt_reader *r, const char *s, size_t len, uint32_t *id);
@@ -132,6 +133,24 @@ void vt__reader_events(vt_reader *r, vt__xml_events *events);
 static inline int attr_is(const vt__xml_attr *a, const char *want)
 {
     return strcmp(a->name, want) == 0;
+}
+
+/* Makes room for `need` elements of `elem` bytes: 1 on success. */
+static inline int grow_buffer(vt_reader *r, void **array, size_t *cap, size_t need, size_t elem)
+{
+    return need <= *cap || vt__reader_grow(r, array, cap, need, elem);
+}
+
+/* Forgets the item's metadata, beats, members and workout children. */
+static inline void reset_item(vt_reader *r)
+{
+    r->meta_count = 0;
+    r->meta_bytes_len = 0;
+    r->beat_count = 0;
+    r->member_count = 0;
+    r->event_count = 0;
+    r->stat_count = 0;
+    r->route_count = 0;
 }
 
 /* Interns through the one-entry cache of attribute `slot`. */
@@ -187,8 +206,6 @@ void vt__reader_metadata(vt_reader *r, const vt__xml_attr *a, size_t nb);
 void vt__reader_beat(vt_reader *r, const vt__xml_attr *a, size_t nb);
 /* Turns every kept metadata slot into r->entries (valid until the next reset): 1 on success. */
 int vt__reader_fix_entries(vt_reader *r);
-/* Forgets the item's metadata, beats, members and workout children. */
-void vt__reader_reset_item(vt_reader *r);
 
 /* ---- reader_workouts.c: Correlation, Workout, WorkoutEvent, WorkoutStatistics,
  * WorkoutRoute (its FileReference and Location points) ------------------------------------ */

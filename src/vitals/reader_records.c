@@ -109,7 +109,7 @@ void vt__reader_end_record(vt_reader *r)
         vt_error e = {0};
         vt__reader_call(r, r->sink.record(r->sink.ctx, rec, r->pool, &e), &e);
     }
-    vt__reader_reset_item(r);
+    reset_item(r);
 }
 
 /* ---- metadata and beats -------------------------------------------------------------- */
@@ -137,10 +137,10 @@ void vt__reader_metadata(vt_reader *r, const vt__xml_attr *a, size_t nb)
                         (unsigned)VT_READER_MAX_METADATA_BYTES);
         return;
     }
-    if (!vt__reader_grow(r, (void **)&r->meta, &r->meta_cap, r->meta_count + 1, sizeof *r->meta) ||
+    if (!grow_buffer(r, (void **)&r->meta, &r->meta_cap, r->meta_count + 1, sizeof *r->meta) ||
         /* + 1: the arena exists even when every key and value so far is empty. */
-        !vt__reader_grow(r, (void **)&r->meta_bytes, &r->meta_bytes_cap,
-                         r->meta_bytes_len + klen + vlen + 1, 1)) {
+        !grow_buffer(r, (void **)&r->meta_bytes, &r->meta_bytes_cap,
+                     r->meta_bytes_len + klen + vlen + 1, 1)) {
         return;
     }
     vt__meta_slot *m = &r->meta[r->meta_count++];
@@ -158,8 +158,8 @@ void vt__reader_metadata(vt_reader *r, const vt__xml_attr *a, size_t nb)
 /* Turns every kept slot into vt_metadata_entry pointers (valid until the next reset). */
 int vt__reader_fix_entries(vt_reader *r)
 {
-    if (!vt__reader_grow(r, (void **)&r->entries, &r->entries_cap, r->meta_count + 1,
-                         sizeof *r->entries)) {
+    if (!grow_buffer(r, (void **)&r->entries, &r->entries_cap, r->meta_count + 1,
+                     sizeof *r->entries)) {
         return 0;
     }
     for (size_t i = 0; i < r->meta_count; i++) {
@@ -170,17 +170,6 @@ int vt__reader_fix_entries(vt_reader *r)
         r->entries[i].value_len = m->value_len;
     }
     return 1;
-}
-
-void vt__reader_reset_item(vt_reader *r)
-{
-    r->meta_count = 0;
-    r->meta_bytes_len = 0;
-    r->beat_count = 0;
-    r->member_count = 0;
-    r->event_count = 0;
-    r->stat_count = 0;
-    r->route_count = 0;
 }
 
 void vt__reader_beat(vt_reader *r, const vt__xml_attr *a, size_t nb)
@@ -208,8 +197,7 @@ void vt__reader_beat(vt_reader *r, const vt__xml_attr *a, size_t nb)
                         r->max_metadata);
         return;
     }
-    if (!vt__reader_grow(r, (void **)&r->beats, &r->beat_cap, r->beat_count + 1,
-                         sizeof *r->beats)) {
+    if (!grow_buffer(r, (void **)&r->beats, &r->beat_cap, r->beat_count + 1, sizeof *r->beats)) {
         return;
     }
     /* The time of day is local to the record's start: the beat lies on the start's local

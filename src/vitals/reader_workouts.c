@@ -12,12 +12,12 @@ void vt__reader_end_member(vt_reader *r)
                         VT_READER_MAX_MEMBERS);
         return;
     }
-    if (!vt__reader_grow(r, (void **)&r->members, &r->member_cap, r->member_count + 1,
-                         sizeof *r->members)) {
+    if (!grow_buffer(r, (void **)&r->members, &r->member_cap, r->member_count + 1,
+                     sizeof *r->members)) {
         return;
     }
-    if (!vt__reader_grow(r, (void **)&r->member_meta, &r->member_meta_cap, 2 * r->member_count + 2,
-                         sizeof *r->member_meta)) {
+    if (!grow_buffer(r, (void **)&r->member_meta, &r->member_meta_cap, 2 * r->member_count + 2,
+                     sizeof *r->member_meta)) {
         return;
     }
     vt_record *m = &r->members[r->member_count];
@@ -96,8 +96,8 @@ void vt__reader_end_correlation(vt_reader *r)
         /* Own entries may interleave with members' in document order; gather them at the end
          * of the entries array. */
         const size_t total = r->meta_count;
-        if (!vt__reader_grow(r, (void **)&r->entries, &r->entries_cap, total + (total - own) + 1,
-                             sizeof *r->entries)) {
+        if (!grow_buffer(r, (void **)&r->entries, &r->entries_cap, total + (total - own) + 1,
+                         sizeof *r->entries)) {
             return;
         }
         /* entries may have moved: fix member pointers again. */
@@ -123,7 +123,7 @@ void vt__reader_end_correlation(vt_reader *r)
         vt_error e = {0};
         vt__reader_call(r, r->sink.correlation(r->sink.ctx, c, r->pool, &e), &e);
     }
-    vt__reader_reset_item(r);
+    reset_item(r);
 }
 
 /* ---- workouts ------------------------------------------------------------------------ */
@@ -169,8 +169,8 @@ void vt__reader_workout_event(vt_reader *r, const vt__xml_attr *a, size_t nb)
                         r->max_metadata);
         return;
     }
-    if (!vt__reader_grow(r, (void **)&r->events, &r->event_cap, r->event_count + 1,
-                         sizeof *r->events)) {
+    if (!grow_buffer(r, (void **)&r->events, &r->event_cap, r->event_count + 1,
+                     sizeof *r->events)) {
         return;
     }
     vt_workout_event *ev = &r->events[r->event_count];
@@ -203,8 +203,7 @@ void vt__reader_workout_statistic(vt_reader *r, const vt__xml_attr *a, size_t nb
                         r->max_metadata);
         return;
     }
-    if (!vt__reader_grow(r, (void **)&r->stats, &r->stat_cap, r->stat_count + 1,
-                         sizeof *r->stats)) {
+    if (!grow_buffer(r, (void **)&r->stats, &r->stat_cap, r->stat_count + 1, sizeof *r->stats)) {
         return;
     }
     vt_workout_statistic *s = &r->stats[r->stat_count];
@@ -252,12 +251,12 @@ void vt__reader_begin_route(vt_reader *r, const vt__xml_attr *a, size_t nb)
                         r->max_metadata);
         return;
     }
-    if (!vt__reader_grow(r, (void **)&r->routes, &r->route_cap, r->route_count + 1,
-                         sizeof *r->routes)) {
+    if (!grow_buffer(r, (void **)&r->routes, &r->route_cap, r->route_count + 1,
+                     sizeof *r->routes)) {
         return;
     }
-    if (!vt__reader_grow(r, (void **)&r->route_meta, &r->route_meta_cap, 2 * r->route_count + 2,
-                         sizeof *r->route_meta)) {
+    if (!grow_buffer(r, (void **)&r->route_meta, &r->route_meta_cap, 2 * r->route_count + 2,
+                     sizeof *r->route_meta)) {
         return;
     }
     vt_workout_route *rt = &r->routes[r->route_count];
@@ -374,8 +373,8 @@ void vt__reader_end_workout(vt_reader *r)
         /* Route metadata are slices of the entries; the workout's own are the others,
          * gathered after them. */
         const size_t total = r->meta_count;
-        if (!vt__reader_grow(r, (void **)&r->entries, &r->entries_cap, 2 * total + 1,
-                             sizeof *r->entries)) {
+        if (!grow_buffer(r, (void **)&r->entries, &r->entries_cap, 2 * total + 1,
+                         sizeof *r->entries)) {
             return;
         }
         /* Routes' slices are in document order and do not overlap: one sweep. */
@@ -404,5 +403,5 @@ void vt__reader_end_workout(vt_reader *r)
         vt_error e = {0};
         vt__reader_call(r, r->sink.workout(r->sink.ctx, w, r->pool, &e), &e);
     }
-    vt__reader_reset_item(r);
+    reset_item(r);
 }
