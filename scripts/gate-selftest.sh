@@ -66,7 +66,12 @@ fi
 # A Release build of HEAD, plus the patch and knob of a mutant when given, in DIR.
 build() { # build DIR [PATCH KNOB]
     dir=$1
-    if [ -x "$dir/build/tests/perf/vitals_bench" ] && [ -f "$dir/built-$short" ]; then
+    # The stamp names the commit, and for a mutant its patch's content and its knob.
+    stamp="built-$short"
+    if [ $# -ge 3 ]; then
+        stamp="$stamp-$(md5sum <"$root/$2" | cut -c1-12)-$3"
+    fi
+    if [ -x "$dir/build/tests/perf/vitals_bench" ] && [ -f "$dir/$stamp" ]; then
         return 0
     fi
     rm -rf "$dir"
@@ -86,7 +91,7 @@ build() { # build DIR [PATCH KNOB]
         say "the build in $dir failed (see $log)"
         exit 3
     }
-    touch "$dir/built-$short"
+    touch "$dir/$stamp"
 }
 
 say "building the base, the unchanged copy and the mutants of $short"
