@@ -2,6 +2,8 @@
 # The front door: make test, make bench, make asan, make valgrind, make fuzz, make install,
 # make clean.
 # Each target installs the Debian packages it needs that are missing (scripts/install-deps.sh).
+# Where make itself is missing (a bare Debian 12), ./make installs it first: `./make bench`,
+# `./make test` are the README's two commands.
 
 BUILD          ?= build
 RELEASE        ?= build/release
@@ -29,6 +31,7 @@ help:
 	@echo "make fuzz     build the libFuzzer targets with clang, run each FUZZ_SECONDS (60)"
 	@echo "make install  install libraries, headers, pkg-config and CMake files to PREFIX"
 	@echo "make clean    remove build trees"
+	@echo "./make X is make X that first installs make and the build packages where make is missing"
 
 deps:
 	@sh scripts/install-deps.sh
