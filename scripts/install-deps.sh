@@ -8,6 +8,9 @@ set -eu
 
 PACKAGES="build-essential cmake pkg-config libsqlite3-dev libzip-dev libjansson-dev \
 libcmocka-dev libxml2-dev libxml2-utils zip valgrind"
+# `pkg-config --static --libs vitals` lists the private libraries of libzip and libxml2 too
+# (-lbz2 -lssl -lcrypto -llzma): the consumer test links the static libvitals.a that way.
+PACKAGES="$PACKAGES libbz2-dev libssl-dev liblzma-dev"
 BENCH_PACKAGES="python3 python3-pandas sqlite3"
 FUZZ_PACKAGES="clang libclang-rt-14-dev"  # the runtime with libFuzzer is only recommended
 BROWSER_PACKAGES="chromium python3"
