@@ -116,6 +116,11 @@ echo "  ./make bench: exit $bench_status in ${bench_s} s; suite: ${suite:-none},
     "reports: $reports; load average at the end $bench_load"
 echo "  ./make test:  exit $test_status in ${test_s} s; $tests; load average at the end $test_load"
 echo "  logs: $logs/bench.log, $logs/test.log"
+if [ "$bench_status" -ne 0 ] && [ -n "$suite" ] && [ "$(echo "$reports" | wc -w)" -eq 6 ]; then
+    echo "  ./make bench installed, built, ran the suite and wrote its 6 reports: what failed is"
+    echo "  the suite's own verdict ($failed benchmarks), which a loaded host (load average above)"
+    echo "  makes fail; run again on a quiet machine."
+fi
 if [ "$bench_status" -ne 0 ] || [ "$test_status" -ne 0 ]; then
     for name in bench test; do
         echo "--- last lines of $logs/$name.log"
