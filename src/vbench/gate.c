@@ -5,7 +5,7 @@
 
 #include "internal.h"
 
-void vb_gate_opts_init(vb_gate_opts *o)
+void vb_gate_options_init(vb_gate_options *o)
 {
     memset(o, 0, sizeof *o);
     o->margin = 1.2;
@@ -34,14 +34,14 @@ static void fail(vb_result *r, vb_verdict *v, const char *fmt, ...)
     }
 }
 
-static bool has_limits(const vb_options *o)
+static bool has_limits(const vb_bench_options *o)
 {
     return o->max_mean_s > 0 || o->max_median_s > 0 || o->max_stddev_s > 0 || o->max_rss_mb > 0 ||
            o->max_heap_mb > 0;
 }
 
 /* Time: ratio of medians beyond the threshold and a significant one-sided rank test. */
-static void judge_time(const vb_baseline_entry *e, const vb_gate_opts *o, double margin,
+static void judge_time(const vb_baseline_entry *e, const vb_gate_options *o, double margin,
                        vb_result *r, vb_verdict *v)
 {
     const double env = o->env_factor > 0 ? o->env_factor : 1;
@@ -70,7 +70,7 @@ static void judge_time(const vb_baseline_entry *e, const vb_gate_opts *o, double
     }
 }
 
-static void judge_instructions(const vb_baseline_entry *e, const vb_gate_opts *o, vb_result *r,
+static void judge_instructions(const vb_baseline_entry *e, const vb_gate_options *o, vb_result *r,
                                vb_verdict *v)
 {
     v->metric = "instructions";
@@ -104,7 +104,8 @@ static void judge_memory(const char *metric, double now, double base, double mar
     }
 }
 
-void vb_gate_check(const vb_baseline_entry *e, const vb_gate_opts *o, vb_result *r, vb_verdict *v)
+void vb_gate_check(const vb_baseline_entry *e, const vb_gate_options *o, vb_result *r,
+                   vb_verdict *v)
 {
     memset(v, 0, sizeof *v);
     v->p = 1;
@@ -140,6 +141,6 @@ void vb_gate_check(const vb_baseline_entry *e, const vb_gate_opts *o, vb_result 
     }
     judge_memory("peak_rss", (double)r->peak_rss, e->peak_rss_p90, margin, o->memory_floor_mb, r,
                  v);
-    judge_memory("heap_peak", (double)r->heap_peak, e->heap_peak_p90, margin, o->memory_floor_mb,
-                 r, v);
+    judge_memory("heap_peak", (double)r->heap_peak, e->heap_peak_p90, margin, o->memory_floor_mb, r,
+                 v);
 }

@@ -35,8 +35,9 @@ static void cell_bytes(FILE *out, const json_t *extra, const char *key)
 /* Keys of extra_info that belong to the regression gate, shown in the "gate" column. */
 static int gate_key(const char *key)
 {
-    static const char *const words[] = {"threshold", "baseline", "ratio", "p_value", "verdict",
-                                        "limit", "exponent", "instructions", "factor"};
+    static const char *const words[] = {"threshold", "baseline",     "ratio",
+                                        "p_value",   "verdict",      "limit",
+                                        "exponent",  "instructions", "factor"};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
         if (strstr(key, words[i])) {
             return 1;
@@ -67,8 +68,8 @@ static void machine(FILE *out, const json_t *root)
     const json_t *m = json_object_get(root, "machine_info");
     const json_t *cpu = json_object_get(m, "cpu");
     fputs("<section><h2>Machine</h2><table class=\"kv\">", out);
-    const char *keys[][2] = {{"node", "host"},        {"system", "system"},
-                             {"release", "release"},  {"machine", "architecture"},
+    const char *keys[][2] = {{"node", "host"},         {"system", "system"},
+                             {"release", "release"},   {"machine", "architecture"},
                              {"compiler", "compiler"}, {"governor", "CPU governor"}};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         const json_t *v = json_object_get(m, keys[i][0]);
@@ -91,7 +92,8 @@ static void machine(FILE *out, const json_t *root)
     /* Anything the harness adds about the environment (factor, calibration). */
     const char *key;
     const json_t *v;
-    json_object_foreach((json_t *)m, key, v) {
+    json_object_foreach((json_t *)m, key, v)
+    {
         if (gate_key(key) || strstr(key, "calibration")) {
             fputs("<tr><th>", out);
             vb__xml_escape(out, key);
@@ -175,7 +177,8 @@ static void table(FILE *out, const json_t *benchmarks)
     size_t i;
     const json_t *b;
     const char *group = NULL;
-    json_array_foreach(benchmarks, i, b) {
+    json_array_foreach(benchmarks, i, b)
+    {
         const json_t *st = json_object_get(b, "stats");
         const json_t *extra = json_object_get(b, "extra_info");
         const char *outcome = vb__json_str(extra, "outcome");
@@ -255,7 +258,8 @@ static void checks(FILE *out, const json_t *benchmarks)
         }
         const char *key;
         const json_t *v;
-        json_object_foreach((json_t *)extra, key, v) {
+        json_object_foreach((json_t *)extra, key, v)
+        {
             if (gate_key(key)) {
                 fputs(sep, out);
                 vb__xml_escape(out, key);
@@ -306,7 +310,8 @@ vb_status vb_report_html(const char *results_json, const char *html_path, vb_err
           out);
     size_t failed = 0, i;
     const json_t *b;
-    json_array_foreach(benchmarks, i, b) {
+    json_array_foreach(benchmarks, i, b)
+    {
         const char *o = vb__json_str(json_object_get(b, "extra_info"), "outcome");
         failed += o[0] && strcmp(o, "passed") != 0;
     }
@@ -320,7 +325,8 @@ vb_status vb_report_html(const char *results_json, const char *html_path, vb_err
     fputs("</section>\n", out);
     if (failed) {
         fputs("<section><h2>Failures</h2><ul>\n", out);
-        json_array_foreach(benchmarks, i, b) {
+        json_array_foreach(benchmarks, i, b)
+        {
             const json_t *extra = json_object_get(b, "extra_info");
             const char *o = vb__json_str(extra, "outcome");
             if (o[0] && strcmp(o, "passed") != 0) {

@@ -148,7 +148,7 @@ int vb__gate_all(FILE *out, const vb__gate_cli *g, vb_machine *m, vb_result *res
         qsort(ratios, nratios, sizeof *ratios, cmp_double);
         median = vb_stats_median_sorted(ratios, nratios);
     }
-    vb_gate_opts opts = g->opts;
+    vb_gate_options opts = g->opts;
     opts.env_factor = g->env_mode == VB__ENV_KERNEL   ? kernel
                       : g->env_mode == VB__ENV_MEDIAN ? median
                                                       : 1;
@@ -177,7 +177,9 @@ int vb__gate_all(FILE *out, const vb__gate_cli *g, vb_machine *m, vb_result *res
             r->gate_threshold = v.threshold;
             vb__strlcpy(r->gate_metric, v.metric, sizeof r->gate_metric);
             vb__strlcpy(r->gate_verdict,
-                        v.regression ? "regression" : v.improvement ? "improved" : "ok",
+                        v.regression    ? "regression"
+                        : v.improvement ? "improved"
+                                        : "ok",
                         sizeof r->gate_verdict);
         }
         if (!quiet && r->bench && r->ndata > 0) {

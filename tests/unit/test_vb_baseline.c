@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "vb_testing.h"
 #include "vbench/vbench.h"
 
 static void body(vb_state *st)
@@ -36,7 +37,7 @@ static int setup(void **state)
     assert_non_null(mkdtemp(f->dir));
     snprintf(f->path, sizeof f->path, "%s/baseline.json", f->dir);
     vb_registry_clear();
-    assert_int_equal(vb_register("calc", body, &(vb_options){.group = "g"}, NULL), VB_OK);
+    assert_int_equal(vb_register("calc", body, &(vb_bench_options){.group = "g"}, NULL), VB_OK);
     memset(&f->m, 0, sizeof f->m);
     strcpy(f->m.datetime, "2026-11-27T00:00:00.000000");
     strcpy(f->m.commit_id, "abc");

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "vb_testing.h"
 #include "vbench/vbench.h"
 
 static void body(vb_state *st)
@@ -26,7 +27,7 @@ typedef struct fixture {
     double now[N];
     vb_baseline_entry entry;
     vb_result r;
-    vb_gate_opts opts;
+    vb_gate_options opts;
 } fixture;
 
 /* A baseline of 100 samples spread 1.00 .. 1.05 us, a result with the same spread x `k`. */
@@ -35,7 +36,8 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof *f);
     vb_registry_clear();
     assert_int_equal(vb_register("b", body, NULL, NULL), VB_OK);
-    assert_int_equal(vb_register("limited", body, &(vb_options){.max_mean_s = 10}, NULL), VB_OK);
+    assert_int_equal(vb_register("limited", body, &(vb_bench_options){.max_mean_s = 10}, NULL),
+                     VB_OK);
     for (int i = 0; i < N; i++) {
         f->base[i] = 1e-6 * (1 + 0.05 * (0.5 + 0.5 * sin(i * 1.7)));
     }
@@ -49,7 +51,7 @@ static int setup(void **state)
     f->entry.peak_rss_p90 = 10 << 20;
     f->entry.heap_peak_p90 = -1;
     f->entry.instructions_p90 = -1;
-    vb_gate_opts_init(&f->opts);
+    vb_gate_options_init(&f->opts);
     *state = f;
     return 0;
 }
@@ -304,7 +306,7 @@ static void main_gate_and_update(void **state)
 {
     (void)state;
     vb_registry_clear();
-    assert_int_equal(vb_register("spin", spin, &(vb_options){.group = "g"}, NULL), VB_OK);
+    assert_int_equal(vb_register("spin", spin, &(vb_bench_options){.group = "g"}, NULL), VB_OK);
     char dir[64] = "/tmp/vbmaingateXXXXXX";
     assert_non_null(mkdtemp(dir));
     char base[128];
@@ -343,12 +345,14 @@ static void main_checks_the_exponent(void **state)
     /* A linear body over 1000 and 8000: its exponent is near 1, so a maximum of 0.5 fails the
        family and a maximum of 3 passes it. */
     vb_registry_clear();
-    assert_int_equal(
-        vb_register("lin", spin, &(vb_options){.max_exponent = 0.5, VB_PARAMS(1000, 8000)}, NULL),
-        VB_OK);
-    assert_int_equal(
-        vb_register("loose", spin, &(vb_options){.max_exponent = 3, VB_PARAMS(1000, 8000)}, NULL),
-        VB_OK);
+    assert_int_equal(vb_register("lin", spin,
+                                 &(vb_bench_options){.max_exponent = 0.5, VB_PARAMS(1000, 8000)},
+                                 NULL),
+                     VB_OK);
+    assert_int_equal(vb_register("loose", spin,
+                                 &(vb_bench_options){.max_exponent = 3, VB_PARAMS(1000, 8000)},
+                                 NULL),
+                     VB_OK);
     char *strict[] = {"suite", "--quiet", "--max-time", "0.02", "-k", "lin", NULL};
     assert_int_equal(run_main(strict), 1);
     char *loose[] = {"suite", "--quiet", "--max-time", "0.02", "-k", "loose", NULL};

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "vb_testing.h"
 #include "vbench/vbench.h"
 
 /* Expected values: computed once with Debian's /usr/bin/python3 3.11, a separate Python
