@@ -36,5 +36,6 @@ int cmd_generate(int argc, char **argv);
 int cmd_daily(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_chart(int argc, char **argv);
 
 #endif
