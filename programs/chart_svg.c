@@ -237,9 +237,13 @@ static void write_points(FILE *f, const chart_page *page, const chart_series *s,
 
 void chart_write_range_phrase(FILE *f, const chart_page *page)
 {
-    char from[VT_DAY_BUFSZ], to[VT_DAY_BUFSZ];
-    vt_day_format(page->from, from);
-    vt_day_format(page->to, to);
+    char from[VT_DAY_BUFSZ] = "", to[VT_DAY_BUFSZ] = "";
+    if (page->has_from) {
+        vt_day_format(page->from, from);
+    }
+    if (page->has_to) {
+        vt_day_format(page->to, to);
+    }
     if (page->has_from && page->has_to && page->from == page->to) {
         fprintf(f, " on %s", from);
     } else if (page->has_from && page->has_to) {

@@ -166,8 +166,8 @@ static void settle_range(const chart_args *a, const chart_series *series, size_t
     const int data = first <= last;
     page->has_from = a->daily.has_from || data;
     page->has_to = a->daily.has_to || data;
-    page->from = a->daily.has_from ? a->daily.from_day : first;
-    page->to = a->daily.has_to ? a->daily.to_day : last;
+    page->from = a->daily.has_from ? a->daily.from_day : data ? first : 0;
+    page->to = a->daily.has_to ? a->daily.to_day : data ? last : 0;
     page->has_range = page->has_from && page->has_to;
     page->bucket = a->bucket;
     if (page->bucket == CHART_AUTO) {
