@@ -175,7 +175,11 @@ static void settle_range(const chart_args *a, const chart_series *series, size_t
     }
 }
 
-/* Writes through a temporary file renamed at the end: never half a page under the name. */
+/*
+ * Writes a regular file through a temporary one beside it, renamed at the end: never half a
+ * page under the name. Anything else that exists (/dev/null, a FIFO, a symbolic link) is
+ * written in place: a rename would replace the device or the link itself.
+ */
 typedef int (*write_fn)(FILE *f, const chart_page *page, const void *item);
 
 static int write_file(const char *path, write_fn fn, const chart_page *page, const void *item)
@@ -188,13 +192,19 @@ static int write_file(const char *path, write_fn fn, const chart_page *page, con
         }
         return CLI_OK;
     }
+    struct stat st;
+    const int in_place = lstat(path, &st) == 0 && !S_ISREG(st.st_mode);
     const size_t len = strlen(path) + 32;
     char *tmp = malloc(len);
     if (!tmp) {
         cli_error("out of memory");
         return CLI_INTERNAL;
     }
-    snprintf(tmp, len, "%s.tmp%ld", path, (long)getpid());
+    if (in_place) {
+        snprintf(tmp, len, "%s", path);
+    } else {
+        snprintf(tmp, len, "%s.tmp%ld", path, (long)getpid());
+    }
     FILE *f = fopen(tmp, "wb");
     if (!f) {
         cli_error("cannot write %s: %s", path, strerror(errno));
@@ -203,10 +213,12 @@ static int write_file(const char *path, write_fn fn, const chart_page *page, con
     }
     const int rc = fn(f, page, item);
     const int bad = rc != 0 || ferror(f);
-    if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
+    if (fclose(f) != 0 || bad || (!in_place && rename(tmp, path) != 0)) {
         cli_error(rc == -1 ? "out of memory writing %s" : "cannot write %s: %s", path,
                   strerror(errno));
-        remove(tmp);
+        if (!in_place) {
+            remove(tmp);
+        }
         free(tmp);
         return rc == -1 ? CLI_INTERNAL : CLI_FAIL;
     }

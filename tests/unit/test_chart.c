@@ -2,6 +2,7 @@
 /* Tests of vitals chart: the plotted points against `vitals daily --format csv` (recomputed
  * here from the CSV), the empty, single-day and missing-metric pages, and its errors. */
 #define _DEFAULT_SOURCE /* timegm, gmtime_r: calendar arithmetic independent of vitals' own */
+#include <glob.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -761,6 +762,33 @@ static void svg_files_hold_the_page_points(void **state)
     assert_true(strncmp(out_buf, "<!DOCTYPE html>", 15) == 0);
 }
 
+/* A regular file is replaced whole; a symbolic link (like a device) is written through. */
+static void output_through_a_link_keeps_the_link(void **state)
+{
+    (void)state;
+    unlink(T "target.html");
+    unlink(T "link.html");
+    assert_int_equal(symlink(T "target.html", T "link.html"), 0);
+    assert_int_equal(run("chart --db " DB_DAY " -o " T "link.html"), 0);
+    struct stat st;
+    assert_int_equal(lstat(T "link.html", &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    char *page = read_all(T "target.html");
+    assert_non_null(page);
+    assert_true(strncmp(page, "<!DOCTYPE html>", 15) == 0);
+    free(page);
+    unlink(T "link.html");
+    unlink(T "target.html");
+    /* A regular file: no temporary file is left beside it. */
+    assert_int_equal(run("chart --db " DB_DAY " -o " PAGE), 0);
+    assert_int_equal(lstat(PAGE, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    glob_t g;
+    assert_int_equal(glob(PAGE "*", 0, NULL, &g), 0);
+    assert_int_equal(g.gl_pathc, 1);
+    globfree(&g);
+}
+
 /* Nothing from a network, no script; user text is escaped. */
 static void page_is_self_contained(void **state)
 {
@@ -821,6 +849,7 @@ int main(void)
         cmocka_unit_test(single_day_gives_one_point_per_chart),
         cmocka_unit_test(metric_without_data_says_so),
         cmocka_unit_test(svg_files_hold_the_page_points),
+        cmocka_unit_test(output_through_a_link_keeps_the_link),
         cmocka_unit_test(page_is_self_contained),
         cmocka_unit_test(real_exports_chart_or_say_what_they_hold),
     };
