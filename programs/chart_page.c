@@ -50,8 +50,9 @@ static const char *note_of(const chart_metric *m)
                "the time asleep.";
     }
     if (m->value == CHART_TOTAL) {
-        return "Where sources overlap in time (Apple Watch and iPhone), the day's total counts "
-               "them once, the Watch first.";
+        return "Where sources overlap in time (an Apple Watch and an iPhone), the day's total "
+               "counts them once, the higher-priority source first (the Watch, unless "
+               "--priority says otherwise).";
     }
     return NULL;
 }
