@@ -129,6 +129,8 @@ typedef struct chart_date_tick {
  */
 size_t chart_date_ticks(int32_t from, int32_t to, chart_date_tick *ticks);
 
+/* Jan, Feb, ... Dec. */
+extern const char CHART_MONTHS[12][4];
 /* Formats a value for people: digit groups, `decimals` decimals (1,234.5). */
 const char *chart_format_number(double v, int decimals, char *buf, size_t size);
 /* Decimals that show a value of this size sensibly (0 for 1234, 1 for 62.3, 2 for 0.53). */

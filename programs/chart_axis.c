@@ -57,8 +57,8 @@ static const date_step STEPS[] = {
     {U_YEAR, 20, 7304.8}, {U_YEAR, 50, 18262}, {U_YEAR, 100, 36524},
 };
 
-static const char MONTHS[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+const char CHART_MONTHS[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 /* Is `day` a tick of the step? Day and week ticks mark whole days, the others boundaries. */
 static int is_tick(const date_step *s, int32_t day)
@@ -86,7 +86,7 @@ static void tick_label(const date_step *s, int32_t day, char *buf, size_t size)
     if (s->unit == U_YEAR) {
         snprintf(buf, size, "%d", (int)y);
     } else if (s->unit == U_MONTH) {
-        snprintf(buf, size, "%s %d", MONTHS[(m - 1) % 12], (int)y);
+        snprintf(buf, size, "%s %d", CHART_MONTHS[(m - 1) % 12], (int)y);
     } else {
         char iso[VT_DAY_BUFSZ];
         vt_day_format(day, iso);

@@ -91,19 +91,15 @@ static void write_summary(FILE *f, const chart_page *page, const chart_series *s
     fputs(".</p>\n", f);
 }
 
-static const char MONTHS[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-
 static void write_period(FILE *f, const chart_page *page, const chart_point *p)
 {
-    int32_t y, m, d, y2, m2, d2;
+    int32_t y, m, d;
     vt_civil_from_days(p->from, &y, &m, &d);
-    vt_civil_from_days(p->to, &y2, &m2, &d2);
     if (page->bucket == CHART_DAY) {
         write_day(f, p->from);
     } else if (page->bucket == CHART_MONTH && d == 1 &&
                chart_bucket_next(CHART_MONTH, p->from) == p->to + 1) {
-        fprintf(f, "%s %d", MONTHS[(m - 1) % 12], (int)y);
+        fprintf(f, "%s %d", CHART_MONTHS[(m - 1) % 12], (int)y);
     } else {
         write_day(f, p->from);
         fputs(" to ", f);
