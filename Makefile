@@ -20,13 +20,14 @@ CTEST        ?= ctest
 BENCH_ARGS   ?=
 CMAKE_ARGS   ?=
 
-.PHONY: all test bench asan valgrind fuzz install clean deps bench-deps configure build help
+.PHONY: all test bench bench-compare asan valgrind fuzz install clean deps bench-deps configure build help
 
 all: build
 
 help:
 	@echo "make test     build everything and run every test (unit, smoke, integration)"
 	@echo "make bench    Release build, then the performance suite and its reports"
+	@echo "make bench-compare [BASE=rev]  base and this tree alternated, paired verdicts"
 	@echo "make asan     the test suite under AddressSanitizer and UBSan"
 	@echo "make valgrind the unit tests under valgrind memcheck (zero errors, zero leaks)"
 	@echo "make fuzz     build the libFuzzer targets with clang, run each FUZZ_SECONDS (60)"
@@ -56,6 +57,11 @@ bench: bench-deps
 	$(CMAKE) -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=Release -DVITALS_WERROR=$(WERROR) $(CMAKE_ARGS)
 	$(CMAKE) --build $(RELEASE) -j $(JOBS)
 	@sh scripts/run-bench.sh $(RELEASE) $(BENCH_ARGS)
+
+# The pull-request check: BASE (default: the merge base with main) and this working tree, run
+# in alternation and judged on paired ratios; reports in build/compare/.
+bench-compare: bench-deps
+	@BASE="$(BASE)" HEAD_BUILD="$(RELEASE)" JOBS="$(JOBS)" sh scripts/bench-compare.sh $(BENCH_ARGS)
 
 asan: deps
 	$(CMAKE) -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DVITALS_SANITIZE=ON -DVITALS_WERROR=$(WERROR) $(CMAKE_ARGS)

@@ -16,7 +16,7 @@ extern "C" {
 typedef struct vb_baseline vb_baseline;
 
 #define VB_BASELINE_HISTORY 10 /**< accepted runs kept per benchmark */
-#define VB_BASELINE_SAMPLES 64 /**< round-time quantiles kept per accepted run */
+#define VB_BASELINE_PROCESSES 16 /**< process results (repetitions) kept per accepted run */
 
 /**
  * Reads a baseline file. VB_ERR_NOT_FOUND when it does not exist; VB_ERR_PARSE (with the file,
@@ -31,14 +31,20 @@ void vb_baseline_free(vb_baseline *b);
     NULL. */
 double vb_baseline_reference_time(const vb_baseline *b);
 
+/** The two-thread calibration kernel time of the reference machine, 0 when the file has none
+    or `b` is NULL. */
+double vb_baseline_reference_time_threads(const vb_baseline *b);
+
 /**
- * What the baseline knows of one benchmark, every value normalised to the reference machine
- * (x reference time / the run's kernel time). Each p90 is the 90th percentile of the history
- * (-1 when no run of the history has the metric). `samples` (owned: vb_baseline_entry_clear)
- * pools the round-time quantiles of the history.
+ * What the baseline knows of one benchmark, every time normalised to the reference machine
+ * (x reference time / the run's kernel time; the two-thread kernel's for a benchmark of
+ * `threads` >= 2). Each p90 is the 90th percentile over the processes of the history (-1 when
+ * none has the metric). `samples` (owned: vb_baseline_entry_clear) holds the median of every
+ * process of the history, normalised: the independent samples the gate tests against.
  */
 typedef struct vb_baseline_entry {
     size_t runs;
+    int threads; /**< of the benchmark when it was recorded */
     double mean_p90, median_p90, min_p90, peak_rss_p90, heap_peak_p90, instructions_p90;
     double *samples;
     size_t nsamples;

@@ -84,6 +84,14 @@ typedef struct vb_bench_options {
     long long limit_param;
     double max_exponent;      /**< complexity: fail if the fitted exponent over params exceeds it */
     double margin;            /**< regression margin over the baseline (default 1.2) */
+    /** Threads the benchmark's own code keeps busy (default 1). With 2 or more, the
+        stored-baseline gate scales its baseline by the two-thread calibration kernel, which
+        slows as the benchmark does when another process holds a core. (Not Google Benchmark's
+        "threads", which run the body itself on several threads: its JSON keeps 1.) */
+    int threads;
+    /** Paired comparison (--paired): the slowdown this benchmark may show before it fails,
+        as a fraction (0.10 = 10%); 0: the run's --threshold (default 5%). */
+    double threshold;
     int no_valgrind;          /**< VB_ON: skip this benchmark in instruction counting */
     int heap_round;           /**< VB_OFF: skip the extra heap-counting round (long bodies) */
     long long valgrind_param; /**< the parameter value to use under valgrind (0: all) */

@@ -20,6 +20,16 @@ extern "C" {
  */
 vb_status vb_envfactor_kernel(int runs, double *seconds, vb_error *err);
 
+/**
+ * The same kernel on `threads` threads at once (1 to 16), each on its own buffer (twice the
+ * last-level cache shared among them, 8 to 64 MiB each), `runs` times; writes the median wall
+ * time from the start of the threads to the end of the last. On a machine whose other cores
+ * are busy it slows as a multi-threaded benchmark does, which the one-thread kernel cannot see:
+ * the gate scales the baseline of a benchmark with `.threads` >= 2 by it. VB_ERR_INVALID,
+ * VB_ERR_NOMEM, VB_ERR_INTERNAL when a thread cannot start. Meant to run alone.
+ */
+vb_status vb_envfactor_kernel_threads(int threads, int runs, double *seconds, vb_error *err);
+
 #ifdef __cplusplus
 }
 #endif

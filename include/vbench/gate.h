@@ -44,16 +44,23 @@ typedef struct vb_verdict {
     double ratio;       /**< this run / (baseline x env_factor) of that metric */
     double threshold;   /**< the ratio above which it fails: margin, or 1 + instr_threshold */
     double p;           /**< one-sided p-value, 1 when not tested */
+    bool judged;        /**< a baseline, and enough processes on both sides for the test to
+                             reach p < alpha: the gate could have alerted */
+    size_t processes;   /**< processes (repetitions) of this run that were tested */
+    double min_p;       /**< the smallest p-value these sample sizes allow */
     char msg[256];
 } vb_verdict;
 
 /**
- * Judges a passed result against its baseline entry (`entry` NULL: none). Time: the median per
- * iteration against the p90 of the baseline's medians x env_factor x margin, and significant
- * only when the one-sided Mann-Whitney U of this run's rounds (/ env_factor) against the
- * baseline's samples gives p < alpha. Instructions: count > p90 x (1 + instr_threshold), no
+ * Judges a passed result against its baseline entry (`entry` NULL: none). Time: the median over
+ * the run's processes (repetitions) against the p90 of the baseline's process medians x
+ * env_factor x margin, and significant only when the exact one-sided Mann-Whitney test of the
+ * processes' medians (/ env_factor / margin) against the baseline's process medians gives
+ * p < alpha. When the sample sizes cannot reach alpha at all (1 / C(n + m, n) >= alpha), the
+ * benchmark is not judged (v->judged false, said in v->msg): give it repetitions. Instructions: count > p90 x (1 + instr_threshold), no
  * environment factor (counts do not depend on the machine's speed). Memory (peak RSS, heap
- * peak): > p90 x margin. Without a baseline, the registered limits were already checked
+ * peak): the median over the processes > p90 x margin and beyond memory_floor_mb. Without a
+ * baseline, the registered limits were already checked
  * (vb_check_limits); when the benchmark has none, the seed's defaults apply. Marks the result
  * failed on a regression. The benchmark's own `.margin` overrides the option's. `opts`, `r`
  * and `v` must not be NULL. Thread-safe for distinct results.

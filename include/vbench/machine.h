@@ -30,7 +30,9 @@ typedef struct vb_machine {
     char commit_time[40], author_time[40], branch[128], project[128];
     bool dirty, has_commit;
     double env_factor; /**< environment factor of the run, 0 when not measured */
+    double env_factor_threads; /**< the same by the two-thread kernel, 0 when not measured */
     double calib_time; /**< seconds of the environment calibration kernel, 0 when not run */
+    double calib_time_threads; /**< seconds of the two-thread kernel, 0 when not run */
 } vb_machine;
 
 /**

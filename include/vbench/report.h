@@ -58,6 +58,13 @@ vb_status vb_report_csv_write(const vb_suite *suite, const char *path, vb_error 
 /** Writes a GitHub-flavoured Markdown table per group to `path`. */
 vb_status vb_report_markdown_write(const vb_suite *suite, const char *path, vb_error *err);
 
+/**
+ * Writes github-action-benchmark's custom format (`tool: customSmallerIsBetter`): per passed
+ * benchmark its median time per iteration divided by the run's environment factor (1 when the
+ * run has none), so that runs on machines of different speeds form one series.
+ */
+vb_status vb_report_gab_write(const vb_suite *suite, const char *path, vb_error *err);
+
 #ifdef __cplusplus
 }
 #endif

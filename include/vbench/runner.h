@@ -127,7 +127,8 @@ typedef struct vb_result {
     double gate_ratio, gate_p;
     double gate_threshold; /**< the ratio above which the gate fails */
     char gate_metric[16];
-    char gate_verdict[16]; /**< "ok", "improved" or "regression" */
+    char gate_verdict[16]; /**< "ok", "improved", "regression" or "not judged" */
+    bool gate_judged;      /**< the gate's test could have found a regression (see vb_verdict) */
 } vb_result;
 
 /** Frees what `r` owns (the data and the repetitions) and zeroes it; accepts NULL. Thread-safe for

@@ -55,7 +55,9 @@ static const struct option {
     {"--markdown", NULL, TEXT, FIELD(markdown), NULL},
     {"--svg", NULL, TEXT, FIELD(svg), NULL},
     {"--html", NULL, TEXT, FIELD(html), NULL},
+    {"--gab-json", NULL, TEXT, FIELD(gab), NULL},
     {"--baseline", NULL, TEXT, FIELD(gate.baseline), NULL},
+    {"--history", NULL, TEXT, FIELD(history), NULL},
     {"--storage", NULL, TEXT, FIELD(storage), NULL},
     {"--save", NULL, TEXT, FIELD(save), NULL},
     {"--vb-exact", NULL, TEXT, FIELD(exact), NULL},
@@ -163,12 +165,16 @@ static bool set(vb__cli *c, const struct option *o, const char *v)
     return false;
 }
 
-/* The options that fit no kind of the table: --profile KIND DIR and --compare[=WHICH].
-   Returns 1 when `argv[*i]` was one (and valid), 0 when not, -1 on a
+/* The options that fit no kind of the table: --profile KIND DIR, --compare[=WHICH] and the
+   paired comparison's. Returns 1 when `argv[*i]` was one (and valid), 0 when not, -1 on a
    usage error (reported). */
 static int special(vb__cli *c, int argc, char **argv, int *i)
 {
     const char *a = argv[*i];
+    bool bad = false;
+    if (vb__paired_parse(argc, argv, i, &c->paired, &bad)) {
+        return bad ? -1 : 1;
+    }
     if (strcmp(a, "--compare") == 0 || strncmp(a, "--compare=", 10) == 0) {
         c->compare = true;
         c->compare_which = a[9] == '=' ? a + 10 : NULL;
@@ -295,11 +301,13 @@ int vb_main(int argc, char **argv)
     vb_gate_options_init(&c.gate.opts);
     c.gate.baseline = "benchmarks/baseline.json";
     c.storage = ".benchmarks";
+    vb__paired_cli_init(&c.paired);
     if (!parse(argc, argv, &c)) {
         return 2;
     }
     if (c.help) {
         printf(vb__cli_usage, argc > 0 ? argv[0] : "suite");
+        fputs(vb__cli_usage_more, stdout);
         return 0;
     }
     const size_t total = vb_registry_count();
@@ -317,6 +325,9 @@ int vb_main(int argc, char **argv)
         code = 2;
     } else if (c.list) {
         vb__cli_list(selected);
+    } else if (c.paired.base_binary) {
+        const vb__outputs outs = {c.json, c.markdown, c.html, c.gab};
+        code = vb__paired_main(&c.paired, &c.run, selected, &outs, c.quiet);
     } else {
         vb_machine m;
         vb__cli_begin(&c, selected, &m);

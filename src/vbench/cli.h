@@ -14,7 +14,7 @@
 typedef struct vb__cli {
     vb_run_options run;
     bool list, quiet, verbose, help;
-    const char *json, *gbench, *csv, *markdown, *svg, *html;
+    const char *json, *gbench, *csv, *markdown, *svg, *html, *gab;
     const char *profile_kind, *profile_dir;
     const char *exact; /* --vb-exact: one benchmark by its full name (valgrind re-runs) */
     vb__gate_cli gate;
@@ -25,10 +25,14 @@ typedef struct vb__cli {
     const char *compare_which;
     vb_compare_rule rules[8];
     size_t nrules;
+    vb__paired_cli paired; /* --paired BASE_BINARY and its options */
+    const char *history;   /* --history FILE: append the run, find the lasting steps */
 } vb__cli;
 
 /* The --help text, a printf format taking the program's name (cli_usage.c). */
 extern const char vb__cli_usage[];
+/* The rest of the --help text, plain text (cli_usage.c). */
+extern const char vb__cli_usage_more[];
 
 /* Prints the full names (and marks) of the selected benchmarks: --list. */
 void vb__cli_list(const bool *selected);

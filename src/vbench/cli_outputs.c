@@ -25,19 +25,18 @@ static int visual_files(const vb__cli *c, const vb_suite *suite)
         json = tmp;
     }
     int code = 0;
-    const struct {
-        const char *path;
-        vb_status (*write)(const char *, const char *, vb_error *);
-    } files[] = {{c->svg, vb_report_svg}, {c->html, vb_report_html}};
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        if (!files[i].path) {
+    const char *paths[] = {c->svg, c->html};
+    for (size_t i = 0; i < 2; i++) {
+        if (!paths[i]) {
             continue;
         }
-        if (files[i].write(json, files[i].path, &e) != VB_OK) {
+        const vb_status s = i == 0 ? vb_report_svg(json, paths[i], &e)
+                                   : vb_report_html_history(json, c->history, paths[i], &e);
+        if (s != VB_OK) {
             fprintf(stderr, "vbench: %s\n", e.msg);
             code = 3;
         } else if (!c->quiet) {
-            fprintf(stdout, "wrote %s\n", files[i].path);
+            fprintf(stdout, "wrote %s\n", paths[i]);
         }
     }
     if (!c->json) {
@@ -54,7 +53,8 @@ int vb__cli_write_files(const vb__cli *c, const vb_suite *suite)
     } files[] = {{c->json, vb_report_json_write},
                  {c->gbench, vb_report_gbench_write},
                  {c->csv, vb_report_csv_write},
-                 {c->markdown, vb_report_markdown_write}};
+                 {c->markdown, vb_report_markdown_write},
+                 {c->gab, vb_report_gab_write}};
     int code = 0;
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         vb_error e;

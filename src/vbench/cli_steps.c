@@ -44,6 +44,31 @@ static int compare(const vb__cli *c, const vb_suite *suite)
     return 0;
 }
 
+/* --history FILE: appends this run, then prints the lasting steps of every series; 1 when the
+   latest run revealed a new regression step, 3 when the file cannot be used. */
+static int history(const vb__cli *c, const vb_suite *suite)
+{
+    vb_error e;
+    vb_history *h = NULL;
+    if (vb_history_append(c->history, suite, &e) != VB_OK ||
+        vb_history_load(c->history, &h, &e) != VB_OK) {
+        fprintf(stderr, "vbench: --history: %s\n", e.msg);
+        return e.code == VB_ERR_PARSE || e.code == VB_ERR_FORMAT ? 1 : 3;
+    }
+    vb_history_step *steps = NULL;
+    size_t n = 0;
+    int code = 0;
+    if (vb_history_steps(h, NULL, &steps, &n, &e) != VB_OK) {
+        fprintf(stderr, "vbench: --history: %s\n", e.msg);
+        code = 3;
+    } else if (vb_history_print_steps(c->quiet ? stderr : stdout, h, steps, n) > 0) {
+        code = 1;
+    }
+    vb_history_steps_free(steps);
+    vb_history_free(h);
+    return code;
+}
+
 static int after_tables(const vb__cli *c, const vb_suite *suite)
 {
     int code = c->compare ? compare(c, suite) : 0;
@@ -91,11 +116,14 @@ void vb__cli_begin(const vb__cli *c, const bool *selected, vb_machine *m)
     const bool kernel = measuring(c) && (c->gate.gate || c->gate.update);
     if (kernel) {
         vb_envfactor_kernel(11, &m->calib_time, NULL);
+        /* The two-thread kernel, for the benchmarks that keep two cores busy. */
+        vb_envfactor_kernel_threads(2, 11, &m->calib_time_threads, NULL);
     }
     if (!c->quiet) {
         vb_report_console_header(stdout, m, &c->run);
         if (kernel) {
-            printf("calibration kernel: %.2f ms\n", m->calib_time * 1e3);
+            printf("calibration kernel: %.2f ms, on two threads %.2f ms\n", m->calib_time * 1e3,
+                   m->calib_time_threads * 1e3);
         }
     }
 }
@@ -118,6 +146,9 @@ int vb__cli_end(vb__cli *c, vb_machine *m, vb_result *results, size_t n)
         vb_report_console(stdout, &suite, &co);
     }
     code = worst(code, vb__cli_exit_code(results, n));
+    if (c->history && measuring(c)) {
+        code = worst(code, history(c, &suite));
+    }
     code = worst(code, vb__cli_write_files(c, &suite));
     if (measuring(c)) {
         code = worst(code, after_tables(c, &suite));

@@ -126,4 +126,36 @@ int vb__gate_all(FILE *out, const vb__gate_cli *g, vb_machine *m, vb_result *res
 /* --update-baseline; returns 0 or 3. */
 int vb__update_baseline(FILE *out, const vb__gate_cli *g, const vb_suite *suite, bool quiet);
 
+/* The median per iteration of a result over its processes (repetitions): the median of their
+   medians, or the rounds' median for one process (gate.c). */
+double vb__result_median(const vb_result *r);
+/* The run's environment factor for this result: the two-thread kernel's for a benchmark of
+   .threads >= 2 when it was measured, else the kernel's; 1 when the run has none (gate.c). */
+double vb__result_env_factor(const vb_result *r, const vb_machine *m);
+
+/* The exact one-sided Mann-Whitney test (mannwhitney.c): P(U >= U of x) when x and y come from
+   one distribution, for the gate's small samples of process medians (nx x ny <= 100000). */
+vb_status vb__mann_whitney_exact(const double *x, size_t nx, const double *y, size_t ny,
+                                 double *p_greater, vb_error *err);
+/* The smallest p-value that samples of nx and ny values can give: 1 / C(nx + ny, nx). */
+double vb__mann_whitney_min_p(size_t nx, size_t ny);
+
+/* vb_main's paired mode (cli_paired.c). */
+#include "vbench/paired.h"
+typedef struct vb__paired_cli {
+    const char *base_binary; /* --paired BIN: compare with that build (base) */
+    vb_paired_options opts;
+} vb__paired_cli;
+/* The result files a run was asked for. */
+typedef struct vb__outputs {
+    const char *json, *markdown, *html, *gab;
+} vb__outputs;
+void vb__paired_cli_init(vb__paired_cli *pc);
+/* Consumes a paired option at argv[*i]; true when it was one (then *bad tells whether its
+   value was wrong, already reported), false when argv[*i] is something else. */
+bool vb__paired_parse(int argc, char **argv, int *i, vb__paired_cli *pc, bool *bad);
+/* Runs the selected benchmarks paired with pc->base_binary; the exit code. */
+int vb__paired_main(vb__paired_cli *pc, const vb_run_options *cfg, const bool *selected,
+                    const vb__outputs *outs, bool quiet);
+
 #endif

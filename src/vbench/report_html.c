@@ -280,7 +280,36 @@ static void checks(FILE *out, const json_t *benchmarks)
     }
 }
 
+static vb_status write_page(const char *results_json, const vb_history *h,
+                            const vb_history_step *steps, size_t nsteps, const char *html_path,
+                            vb_error *err);
+
 vb_status vb_report_html(const char *results_json, const char *html_path, vb_error *err)
+{
+    return vb_report_html_history(results_json, NULL, html_path, err);
+}
+
+vb_status vb_report_html_history(const char *results_json, const char *history,
+                                 const char *html_path, vb_error *err)
+{
+    vb_history *h = NULL;
+    vb_history_step *steps = NULL;
+    size_t nsteps = 0;
+    if (history && (vb_history_load(history, &h, err) != VB_OK ||
+                    vb_history_steps(h, NULL, &steps, &nsteps, err) != VB_OK)) {
+        vb_history_free(h);
+        return err ? err->code : VB_ERR_IO;
+    }
+    const vb_status s = write_page(results_json, h, steps, nsteps, html_path, err);
+    vb_history_steps_free(steps);
+    vb_history_free(h);
+    return s;
+}
+
+/* The page, with the trends of `h` when it is not NULL. */
+static vb_status write_page(const char *results_json, const vb_history *h,
+                            const vb_history_step *steps, size_t nsteps, const char *html_path,
+                            vb_error *err)
 {
     json_t *root = vb__results_load(results_json, err);
     if (!root) {
@@ -305,6 +334,8 @@ vb_status vb_report_html(const char *results_json, const char *html_path, vb_err
           ".gate{white-space:nowrap}.gate a{color:inherit}tr.bad .gate{color:#b00}"
           ".checks td{overflow-wrap:anywhere}"
           ".summary.fail{color:#b00}.summary.pass{color:#070}"
+          ".trends{display:flex;flex-wrap:wrap;gap:6px}figure.trend{margin:0}"
+          "figure.trend svg{max-width:100%;height:auto}"
           "@media print{body{margin:0}.results{font-size:0.8em}}\n"
           "</style></head><body>\n<h1>Benchmark report</h1>\n",
           out);
@@ -323,6 +354,9 @@ vb_status vb_report_html(const char *results_json, const char *html_path, vb_err
     fputs("<section><h2>Plots</h2>\n", out);
     vb__svg_render(out, root);
     fputs("</section>\n", out);
+    if (h) {
+        vb__trend_render(out, h, steps, nsteps);
+    }
     if (failed) {
         fputs("<section><h2>Failures</h2><ul>\n", out);
         json_array_foreach(benchmarks, i, b)

@@ -118,9 +118,10 @@ static json_t *extra_info(const vb_result *r)
     }
     if (r->gated) {
         json_object_set_new(e, "gate",
-                            json_pack("{s:s, s:f, s:f, s:f, s:s}", "metric", r->gate_metric,
+                            json_pack("{s:s, s:f, s:f, s:f, s:s, s:b}", "metric", r->gate_metric,
                                       "ratio", r->gate_ratio, "p", r->gate_p, "threshold",
-                                      r->gate_threshold, "verdict", r->gate_verdict));
+                                      r->gate_threshold, "verdict", r->gate_verdict, "judged",
+                                      r->gate_judged));
     }
     for (size_t i = 0; i < r->ncounters; i++) {
         json_object_set_new(e, r->counters[i].name, json_real(r->counters[i].value));
