@@ -66,7 +66,12 @@ fi
 # A Release build of HEAD, plus the patch and knob of a mutant when given, in DIR.
 build() { # build DIR [PATCH KNOB]
     dir=$1
-    if [ -x "$dir/build/tests/perf/vitals_bench" ] && [ -f "$dir/built-$short" ]; then
+    # The stamp names the commit, and for a mutant its patch's content and its knob.
+    stamp="built-$short"
+    if [ $# -ge 3 ]; then
+        stamp="$stamp-$(md5sum <"$root/$2" | cut -c1-12)-$3"
+    fi
+    if [ -x "$dir/build/tests/perf/vitals_bench" ] && [ -f "$dir/$stamp" ]; then
         return 0
     fi
     rm -rf "$dir"
@@ -86,14 +91,15 @@ build() { # build DIR [PATCH KNOB]
         say "the build in $dir failed (see $log)"
         exit 3
     }
-    touch "$dir/built-$short"
+    touch "$dir/$stamp"
 }
 
 say "building the base, the unchanged copy and the mutants of $short"
 build "$out/base"
 build "$out/same"
 base="$out/base/build/tests/perf/vitals_bench"
-mutants=""
+mutants="$out/mutants.list"
+: >"$mutants"
 while IFS=';' read -r name patch targets k110 k125 what; do
     case "$name" in '' | '#'*) continue ;; esac
     if [ -n "$only" ] && ! printf ',%s,' "$only" | grep -q ",$name,"; then
@@ -102,7 +108,7 @@ while IFS=';' read -r name patch targets k110 k125 what; do
     for level in $(echo "$levels" | tr ',' ' '); do
         case "$level" in 1.10) knob=$k110 ;; 1.25) knob=$k125 ;; *) say "strength $level?"; exit 2 ;; esac
         build "$out/mutants/$name-$level" "$patch" "$knob"
-        mutants="$mutants $name;$level;$targets"
+        echo "$name;$level;$targets" >>"$mutants"
     done
 done <"$manifest"
 
@@ -128,21 +134,17 @@ max=$trials
 [ "$stored" -gt "$max" ] && max=$stored
 while [ "$round" -le "$max" ]; do
     if [ "$round" -le "$trials" ]; then
-        for m in $mutants; do
-            name=${m%%;*}
-            rest=${m#*;}
-            level=${rest%%;*}
-            targets=${rest#*;}
+        while IFS=';' read -r name level targets; do
             say "round $round: $name at $level on $targets"
             "$out/mutants/$name-$level/build/tests/perf/vitals_bench" --paired "$base" \
                 -k "$targets" --quiet --json "$out/runs/mutant-$name-$level-$round.json" \
-                >>"$log" 2>&1 || [ $? -eq 1 ] || say "the run failed (see $log)"
-        done
+                >>"$log" 2>&1 </dev/null || [ $? -eq 1 ] || say "the run failed (see $log)"
+        done <"$mutants"
     fi
     if [ "$round" -le "$unchanged" ]; then
         say "round $round: unchanged, the whole suite"
         "$out/same/build/tests/perf/vitals_bench" --paired "$base" --quiet \
-            --json "$out/runs/unchanged-$round.json" >>"$log" 2>&1 ||
+            --json "$out/runs/unchanged-$round.json" >>"$log" 2>&1 </dev/null ||
             [ $? -eq 1 ] || say "the run failed (see $log)"
     fi
     if [ "$round" -le "$stored" ]; then
