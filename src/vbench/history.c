@@ -44,8 +44,7 @@ static vb_status check_schema(const char *path, json_t *root, vb_error *err)
     }
     size_t i;
     const json_t *r;
-    json_array_foreach(runs, i, r)
-    {
+    json_array_foreach (runs, i, r) {
         if (!json_is_object(r) || !json_is_string(json_object_get(r, "commit")) ||
             !json_is_string(json_object_get(r, "date")) ||
             !json_is_object(json_object_get(r, "benchmarks"))) {
@@ -54,8 +53,7 @@ static vb_status check_schema(const char *path, json_t *root, vb_error *err)
         }
         const char *name;
         const json_t *b;
-        json_object_foreach((json_t *)json_object_get(r, "benchmarks"), name, b)
-        {
+        json_object_foreach ((json_t *)json_object_get(r, "benchmarks"), name, b) {
             for (size_t k = 0; k < 3; k++) {
                 const json_t *m = json_object_get(b, metric_keys[k]);
                 if (!json_is_object(b) || (m && !json_is_null(m) && !json_is_number(m))) {
@@ -78,20 +76,17 @@ static vb_status index_names(vb_history *h, vb_error *err)
 {
     size_t cap = 0, i;
     json_t *r;
-    json_array_foreach(h->runs, i, r)
-    {
+    json_array_foreach (h->runs, i, r) {
         cap += json_object_size(json_object_get(r, "benchmarks"));
     }
     h->names = vb__calloc(cap ? cap : 1, sizeof *h->names);
     if (!h->names) {
         return vb__nomem(err);
     }
-    json_array_foreach(h->runs, i, r)
-    {
+    json_array_foreach (h->runs, i, r) {
         const char *name;
         json_t *b;
-        json_object_foreach(json_object_get(r, "benchmarks"), name, b)
-        {
+        json_object_foreach (json_object_get(r, "benchmarks"), name, b) {
             h->names[h->nnames++] = name;
         }
     }
@@ -160,8 +155,7 @@ static size_t series_upto(const vb_history *h, const char *name, vb_history_metr
 {
     size_t n = 0, i;
     const json_t *r;
-    json_array_foreach(h->runs, i, r)
-    {
+    json_array_foreach (h->runs, i, r) {
         if (i >= upto) {
             break;
         }

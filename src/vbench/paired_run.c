@@ -121,8 +121,7 @@ static void read_results(const char *path, const char *name, side_run *s)
     json_t *benches = json_object_get(root, "benchmarks");
     json_t *b = NULL, *e;
     size_t i;
-    json_array_foreach(benches, i, e)
-    {
+    json_array_foreach (benches, i, e) {
         const json_t *fn = json_object_get(e, "fullname");
         if (json_is_string(fn) && strcmp(json_string_value(fn), name) == 0) {
             b = e;
@@ -131,8 +130,7 @@ static void read_results(const char *path, const char *name, side_run *s)
     }
     if (!b) {
         /* A benchmark without statistics is listed among the failures only. */
-        json_array_foreach(json_object_get(root, "failures"), i, e)
-        {
+        json_array_foreach (json_object_get(root, "failures"), i, e) {
             const json_t *fn = json_object_get(e, "fullname");
             if (json_is_string(fn) && strcmp(json_string_value(fn), name) == 0) {
                 const json_t *oc = json_object_get(e, "outcome");
@@ -215,8 +213,7 @@ static bool knows_option(const pair_ctx *c, const char *bin, const char *option)
     return found;
 }
 
-static void run_side(const pair_ctx *c, int side, const char *bin, const char *name,
-                     side_run *s)
+static void run_side(const pair_ctx *c, int side, const char *bin, const char *name, side_run *s)
 {
     memset(s, 0, sizeof *s);
     char json[128], log[128];
