@@ -137,6 +137,7 @@ static int panel(FILE *out, const json_t *benchmarks, const char *group, int y)
     fprintf(out, "</text>\n");
     /* Grid lines at 1, 2 and 5 times each power of ten in range. */
     const int axis_y = TITLE_H + (int)rows * ROW_H;
+    double last_label = -1e9; /* a label closer than this to the last one would overlap it */
     for (int e = (int)floor(lo); e <= (int)ceil(hi); e++) {
         static const double steps[] = {1, 2, 5};
         for (int k = 0; k < 3; k++) {
@@ -147,6 +148,10 @@ static int panel(FILE *out, const json_t *benchmarks, const char *group, int y)
             const double x = xpos(v, lo, hi);
             fprintf(out, "<line class=\"grid\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>\n", x,
                     TITLE_H - 4, x, axis_y);
+            if (x - last_label < 48) {
+                continue; /* the grid line stays; its label would run into the last one */
+            }
+            last_label = x;
             char label[32];
             vb__format_seconds(v, label, sizeof label);
             fprintf(out, "<text class=\"tick\" x=\"%.1f\" y=\"%d\">%s</text>\n", x, axis_y + 16,
