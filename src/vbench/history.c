@@ -239,7 +239,7 @@ void vb_history_steps_free(vb_history_step *steps)
 
 static void commit_of(const vb_history *h, size_t run, char *buf, size_t size)
 {
-    vb_history_run r;
+    vb_history_run r = {NULL, NULL};
     if (vb_history_run_at(h, run, &r, NULL) == VB_OK && r.commit[0]) {
         snprintf(buf, size, "%.12s", r.commit);
     } else {

@@ -94,7 +94,7 @@ static void chart(FILE *out, const vb_history *h, const char *name, const double
     }
     fputs("\"/>\n", out);
     for (size_t i = 0; i < n; i++) {
-        vb_history_run r;
+        vb_history_run r = {NULL, NULL};
         char t[32];
         vb__format_seconds(v[i], t, sizeof t);
         vb_history_run_at(h, runs[i], &r, NULL);
