@@ -544,6 +544,9 @@ static int char_data(vt__xml_tok *t, char *p, char **next)
 /* Appends n bytes to the tag's scratch buffer; -1 out of memory. */
 static int scratch_put(vt__xml_tok *t, const char *s, size_t n)
 {
+    if (n == 0) {
+        return 0; /* the buffer may not exist yet: NULL + 0 is undefined */
+    }
     if (t->scratch_len + n > t->scratch_cap &&
         vt__grow((void **)&t->scratch, &t->scratch_cap, t->scratch_len + n, 1) != 0) {
         return -1;

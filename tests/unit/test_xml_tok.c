@@ -205,6 +205,9 @@ static void line_ends_and_attribute_normalisation(void **state)
      * character references are kept as they are. */
     expect_events("<a b=\"1\t2\n3\r\n4\r5&#13;&#10;\">x\r\ny\rz</a>",
                   "S a b=1 2 3 4 5\r\n|T x\ny\nz|E a|");
+    /* A value whose first byte needs decoding (tests/fuzz/crashes/xml_differential/
+     * value-starting-with-a-tab: an empty copy into a scratch buffer not yet allocated). */
+    expect_events("<a v=\"\t\t]\t\"/>", "S a v=  ] |E a|");
     /* libxml2's push parser hands CDATA over untouched, CR and all. */
     expect_events("<a><![CDATA[<&\r\n]]]></a>", "S a|T <&\r\n]|E a|");
 }
