@@ -429,7 +429,6 @@ static int deliver(vt__xml_tok *t, const char *s, size_t len)
         return TOK_OK;
     }
     if (t->h.text(t->h.ctx, s, len) != 0) {
-        t->stopped = 1;
         return vt__xml_tok_fail(t, s, VT_ERR_ABORTED, "stopped by the handler");
     }
     return TOK_OK;
@@ -739,6 +738,58 @@ static int grow_slots(vt__xml_tok *t, size_t need)
     return 0;
 }
 
+/* ---- attribute layouts --------------------------------------------------------------- */
+
+/* Whether p starts with the `len` bytes of `name` (len <= 32; name has 32 readable bytes,
+ * and so has p: the window's padding). */
+static inline int same_start(const char *p, const char *name, unsigned len)
+{
+#if defined(__SSE2__)
+    const unsigned lo = (unsigned)_mm_movemask_epi8(
+        _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)p),
+                       _mm_loadu_si128((const __m128i *)(const void *)name)));
+    if (len <= 16) {
+        const unsigned need = (1u << len) - 1;
+        return (lo & need) == need;
+    }
+    const unsigned hi = (unsigned)_mm_movemask_epi8(
+        _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 16)),
+                       _mm_loadu_si128((const __m128i *)(const void *)(name + 16))));
+    const unsigned need = (1u << (len - 16)) - 1;
+    return lo == 0xFFFF && (hi & need) == need;
+#else
+    return memcmp(p, name, len) == 0;
+#endif
+}
+
+/* The layout slot of an element name (the name must be short enough to be kept). */
+static inline vt__xml_layout *layout_slot(vt__xml_tok *t, const char *name, uint32_t len)
+{
+    const unsigned h = len + (unsigned char)name[0] * 7u + (unsigned char)name[len - 1] * 13u;
+    return &t->layouts[h % VT__XML_LAYOUTS];
+}
+
+/* Keeps the attribute names of the tag just read for the next of its name: those up to the
+ * first that cannot be kept (too long, prefixed, a namespace declaration). */
+static void layout_keep(vt__xml_tok *t, vt__xml_layout *l, const char *name, uint32_t len, size_t n)
+{
+    size_t k = 0;
+    for (; k < n && k < VT__XML_LAYOUT_ATTRS; k++) {
+        const vt__xml_slot *s = &t->slots[k];
+        if (s->name_len > VT__XML_LAYOUT_NAME || s->colon || s->xmlns) {
+            break;
+        }
+        memset(l->names[k], 0, VT__XML_LAYOUT_NAME);
+        memcpy(l->names[k], s->name, s->name_len);
+        l->len[k] = (uint8_t)s->name_len;
+        l->hash[k] = s->hash;
+    }
+    memset(l->elem, 0, sizeof l->elem);
+    memcpy(l->elem, name, len);
+    l->elem_len = len;
+    l->count = (uint32_t)k;
+}
+
 /* Pushes an open element: its qname (and prefix) copied, its line, its namespace. */
 static int push_open(vt__xml_tok *t, const char *qname, uint32_t len, uint32_t colon, int64_t uri,
                      size_t ns_before, uint64_t line)
@@ -774,7 +825,6 @@ static int push_open(vt__xml_tok *t, const char *qname, uint32_t len, uint32_t c
 static int call_end(vt__xml_tok *t, const vt__xml_element *el, const char *at)
 {
     if (t->h.end && t->h.end(t->h.ctx, el) != 0) {
-        t->stopped = 1;
         return vt__xml_tok_fail(t, at, VT_ERR_ABORTED, "stopped by the handler");
     }
     return TOK_OK;
@@ -817,6 +867,12 @@ static int start_tag(vt__xml_tok *t, char *p, char **next)
     uint64_t bits[4] = {0, 0, 0, 0};
     size_t n = 0;
     int empty;
+    /* The names of the last tag of this name: while this one repeats them, they need no
+     * checking (`known`: how many it has repeated; -1 once it differs). */
+    vt__xml_layout *const layout =
+        !colon && name_len <= VT__XML_LAYOUT_NAME ? layout_slot(t, name, name_len) : NULL;
+    ptrdiff_t known =
+        layout && layout->elem_len == name_len && same_start(name, layout->elem, name_len) ? 0 : -1;
     for (;;) {
         char *const ws = q;
         while (CLASS(*q) & CL_SPACE) {
@@ -857,11 +913,29 @@ static int start_tag(vt__xml_tok *t, char *p, char **next)
         }
         vt__xml_slot *s = &t->slots[n];
         s->name = q;
-        rc = qname(t, &q, &s->colon, "error parsing attribute name");
-        if (rc != TOK_OK) {
-            return rc;
+        if (known >= 0 && (size_t)known < layout->count &&
+            same_start(q, layout->names[known], layout->len[known]) &&
+            !(CLASS(q[layout->len[known]]) & (CL_NCNAME | CL_COLON | CL_HIGH))) {
+            s->name_len = layout->len[known];
+            s->colon = 0;
+            s->hash = layout->hash[known];
+            s->xmlns = 0;
+            q += s->name_len;
+            known++;
+        } else {
+            if (known >= 0) {
+                /* From here on every name is checked, against those before too. */
+                for (size_t j = 0; j < n; j++) {
+                    bits[t->slots[j].hash >> 6] |= 1ull << (t->slots[j].hash & 63);
+                }
+                known = -1;
+            }
+            rc = qname(t, &q, &s->colon, "error parsing attribute name");
+            if (rc != TOK_OK) {
+                return rc;
+            }
+            s->name_len = (uint32_t)(q - s->name);
         }
-        s->name_len = (uint32_t)(q - s->name);
         while (CLASS(*q) & CL_SPACE) {
             if (*q == '\n') {
                 tok_newline(t, q);
@@ -892,9 +966,13 @@ static int start_tag(vt__xml_tok *t, char *p, char **next)
         if (rc != TOK_OK) {
             return rc;
         }
+        if (known >= 0) {
+            n++; /* a name of the layout: checked before, distinct from those before it */
+            continue;
+        }
         s->hash = name_hash(s->name, s->name_len);
         s->xmlns = 0;
-        if (s->name_len >= 5 && memcmp(s->name, "xmlns", 5) == 0 &&
+        if (s->name[0] == 'x' && s->name_len >= 5 && memcmp(s->name, "xmlns", 5) == 0 &&
             (s->name_len == 5 || s->colon == 5)) {
             s->xmlns = s->name_len == 5 ? 1 : 2;
             ns_syntax = 1;
@@ -915,6 +993,9 @@ static int start_tag(vt__xml_tok *t, char *p, char **next)
     if ((size_t)(q - p) > VT__XML_TOK_MAX_TOKEN) {
         return vt__xml_tok_fail(t, p, VT_ERR_LIMIT,
                                 "a value or text longer than libxml2's 10 MB limit");
+    }
+    if (layout && (known < 0 || (size_t)known != layout->count)) {
+        layout_keep(t, layout, name, name_len, n);
     }
     for (size_t i = 0; i < n; i++) {
         vt__xml_slot *s = &t->slots[i];
@@ -976,7 +1057,6 @@ static int start_tag(vt__xml_tok *t, char *p, char **next)
     t->ev_offset = tok_abs(t, q);
     t->saw_root = 1;
     if (t->h.start && t->h.start(t->h.ctx, &el) != 0) {
-        t->stopped = 1;
         return vt__xml_tok_fail(t, q, VT_ERR_ABORTED, "stopped by the handler");
     }
     q += empty ? 2 : 1;

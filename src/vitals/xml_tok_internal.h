@@ -37,6 +37,19 @@ typedef struct vt__xml_slot {
     uint8_t xmlns; /* 1: xmlns, 2: xmlns:prefix */
 } vt__xml_slot;
 
+/* The attribute names of the last start tag of an element name, in order: the next tag of
+ * that name whose attributes start with the same names is compared with them byte for byte
+ * (no character classes, no duplicate check). Names up to 32 bytes, 16 attributes. */
+enum { VT__XML_LAYOUTS = 8, VT__XML_LAYOUT_ATTRS = 16, VT__XML_LAYOUT_NAME = 32 };
+typedef struct vt__xml_layout {
+    uint32_t elem_len; /* 0: unused */
+    uint32_t count;
+    char elem[VT__XML_LAYOUT_NAME];
+    uint8_t len[VT__XML_LAYOUT_ATTRS];
+    uint8_t hash[VT__XML_LAYOUT_ATTRS];
+    char names[VT__XML_LAYOUT_ATTRS][VT__XML_LAYOUT_NAME];
+} vt__xml_layout;
+
 /* An element open in the document: its name in `names`, its namespaces on `ns`. */
 typedef struct vt__xml_open {
     uint32_t name_off;   /* qname, NUL-terminated, in names */
@@ -62,7 +75,6 @@ struct vt__xml_tok {
     int state;
     int declined;
     int saw_root;
-    int stopped; /* a callback asked to stop */
     vt_status status;
     vt_error err;
 
@@ -96,6 +108,7 @@ struct vt__xml_tok {
     size_t dup_cap;
     char *scratch; /* the decoded values of the tag being read */
     size_t scratch_len, scratch_cap;
+    vt__xml_layout layouts[VT__XML_LAYOUTS];
 
     /* Namespaces in scope (none in Apple's exports). */
     vt__xml_binding *ns;

@@ -409,7 +409,6 @@ int vt__xml_tok_cdata(vt__xml_tok *t, char *p, char **next)
     }
     /* libxml2's push parser hands the section over as it is: no line-end normalisation. */
     if (t->h.text && q > start && t->h.text(t->h.ctx, start, (size_t)(q - start)) != 0) {
-        t->stopped = 1;
         return vt__xml_tok_fail(t, q, VT_ERR_ABORTED, "stopped by the handler");
     }
     *next = q + 3;

@@ -249,6 +249,30 @@ static void namespaces_resolve(void **state)
                   "S b ns:= xml:lang{http://www.w3.org/XML/1998/namespace}=en|E b|E a|");
 }
 
+/* A tag that repeats the attribute names of the last tag of its name is compared with them
+ * byte for byte: the checks must hold all the same, where it repeats and where it stops. */
+static void repeated_tags_are_checked_alike(void **state)
+{
+    (void)state;
+    expect_events("<r><a x=\"1\" y=\"2\"/><a x=\"3\"/><a x=\"4\" y=\"5\" z=\"6\"/>"
+                  "<a y=\"7\" x=\"8\"/><a xy=\"9\"/><a x=\"0\" y.=\"1\"/></r>",
+                  "S r|S a x=1 y=2|E a|S a x=3|E a|S a x=4 y=5 z=6|E a|S a y=7 x=8|E a|"
+                  "S a xy=9|E a|S a x=0 y.=1|E a|E r|");
+    expect_error("<r><a x=\"1\" y=\"2\"/><a x=\"1\" y=\"2\" x=\"3\"/></r>", VT_ERR_PARSE,
+                 "doc.xml:1:40: Attribute x redefined");
+    expect_error("<r><a x=\"1\" y=\"2\"/><a x=\"1\" x=\"2\"/></r>", VT_ERR_PARSE,
+                 "doc.xml:1:34: Attribute x redefined");
+    /* A name that goes on past the one it repeats, a prefix, a long name. */
+    expect_error("<r><a x=\"1\"/><a x\xc3\xa9=\"1\" x=\"2\" x\xc3\xa9=\"3\"/></r>", VT_ERR_PARSE,
+                 "doc.xml:1:36: Attribute x\xc3\xa9 redefined");
+    expect_error("<r><a x=\"1\"/><a x:y=\"1\"/></r>", VT_ERR_PARSE,
+                 "doc.xml:1:24: Namespace prefix x for y on a is not defined");
+    expect_events("<r><a aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa=\"1\"/>"
+                  "<a aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa=\"2\"/></r>",
+                  "S r|S a aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa=1|E a|"
+                  "S a aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa=2|E a|E r|");
+}
+
 /* ---- errors: libxml2's words where the reader's tests and users know them ------------- */
 
 static void well_formedness_errors(void **state)
@@ -581,6 +605,7 @@ int main(void)
         cmocka_unit_test(byte_order_mark_and_declarations),
         cmocka_unit_test(names_beyond_ascii),
         cmocka_unit_test(namespaces_resolve),
+        cmocka_unit_test(repeated_tags_are_checked_alike),
         cmocka_unit_test(well_formedness_errors),
         cmocka_unit_test(declarations_and_instructions),
         cmocka_unit_test(namespace_errors),
