@@ -30,6 +30,9 @@ typedef struct log {
 /* Appends n bytes to a growing buffer (aborts when memory runs out). */
 static void append(unsigned char **buf, size_t *len, size_t *cap, const void *p, size_t n)
 {
+    if (n == 0) {
+        return; /* libxml2 gives an empty CDATA section as ("", 0); the buffer may be NULL */
+    }
     if (*len + n > *cap) {
         size_t c = *cap ? *cap * 2 : 4096;
         while (c < *len + n) {
