@@ -568,8 +568,9 @@ static int same_expanded_name(vt__xml_tok *t, size_t count, size_t *first, size_
             const vt__xml_attr *a = &t->attrs[i];
             for (size_t j = 0; a->uri && j < i; j++) {
                 const vt__xml_attr *b = &t->attrs[j];
-                if (a->name_len == b->name_len && memcmp(a->name, b->name, a->name_len) == 0 &&
-                    strcmp(a->uri, b->uri) == 0) {
+                /* An unprefixed attribute is in no namespace: never the same as a's. */
+                if (b->uri && a->name_len == b->name_len &&
+                    memcmp(a->name, b->name, a->name_len) == 0 && strcmp(a->uri, b->uri) == 0) {
                     *first = j;
                     *second = i;
                     return 1;

@@ -243,6 +243,11 @@ static void namespaces_resolve(void **state)
     expect_events("<a xmlns=\"http://d/\" xmlns:p=\"http://p/\" p:x=\"1\" y=\"2\"><p:b/><c/></a>",
                   "S a{http://d/} ns:=http://d/ ns:p=http://p/ p:x{http://p/}=1 y=2|"
                   "S p:b{http://p/}|E b|S c{http://d/}|E c|E a|");
+    /* An unprefixed attribute and a prefixed one of the same local name are two names
+     * (tests/fuzz/crashes/xml_differential/unprefixed-beside-prefixed: a NULL namespace
+     * name compared). */
+    expect_events("<a xmlns:p=\"http://p/\" b=\"1\" p:b=\"2\" p:c=\"3\"/>",
+                  "S a ns:p=http://p/ b=1 p:b{http://p/}=2 p:c{http://p/}=3|E a|");
     /* xml is bound everywhere; xmlns="" undeclares the default namespace. */
     expect_events("<a xmlns=\"http://d/\"><b xmlns=\"\" xml:lang=\"en\"/></a>",
                   "S a{http://d/} ns:=http://d/|"
