@@ -110,3 +110,22 @@ const char *cli_value(int argc, char **argv, int *i, const char *inline_value)
     }
     return NULL;
 }
+
+int cli_split_list(char *list, const char **items, size_t max, size_t *count)
+{
+    *count = 0;
+    for (char *item = list;; item++) {
+        char *comma = strchr(item, ',');
+        if (comma) {
+            *comma = '\0';
+        }
+        if (*count == max || !*item) {
+            return -1; /* too many, or an empty item: "a,,b", ",a", "a," */
+        }
+        items[(*count)++] = item;
+        if (!comma) {
+            return 0;
+        }
+        item = comma;
+    }
+}

@@ -3,6 +3,7 @@
 #ifndef VITALS_CLI_H
 #define VITALS_CLI_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -27,10 +28,14 @@ int cli_option(const char *arg, const char *name, const char **value);
 /* The value of option `name` at argv[*i]: inline (`--x=v`) or the next argument. */
 const char *cli_value(int argc, char **argv, int *i, const char *inline_value);
 
+/* Splits a comma-separated list in place into at most `max` items; -1 when empty or too long. */
+int cli_split_list(char *list, const char **items, size_t max, size_t *count);
+
 /* Subcommands. */
 int cmd_generate(int argc, char **argv);
 int cmd_daily(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_chart(int argc, char **argv);
 
 #endif

@@ -79,18 +79,6 @@ static vt_status print_row(void *ctx, const vt_daily_row *r, vt_error *err)
     return VT_OK;
 }
 
-static int split_priority(char *list, const char **items, size_t max, size_t *count)
-{
-    *count = 0;
-    for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
-        if (*count == max || !*tok) {
-            return -1;
-        }
-        items[(*count)++] = tok;
-    }
-    return *count ? 0 : -1;
-}
-
 int cmd_daily(int argc, char **argv)
 {
     const char *db = NULL;
@@ -136,7 +124,7 @@ int cmd_daily(int argc, char **argv)
             free(priority_buf);
             priority_buf = list ? strdup(list) : NULL;
             if (!priority_buf ||
-                split_priority(priority_buf, priority, 32, &opt.source_priority_count) != 0) {
+                cli_split_list(priority_buf, priority, 32, &opt.source_priority_count) != 0) {
                 rc = cli_usage("daily", "--priority needs a comma-separated list of sources");
             }
             opt.source_priority = priority;

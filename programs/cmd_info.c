@@ -11,14 +11,14 @@ static const char HELP[] =
     "Prints the records per type (metric name, HK identifier, count, first and last day)\n"
     "and the totals of a vitals database.\n";
 
-static int print_row(void *ctx, int ncols, const char *const *values, const char *const *names)
+static int print_type(void *ctx, const vt_store_type_info *t)
 {
     (void)ctx;
-    (void)names;
-    for (int i = 0; i < ncols; i++) {
-        printf(i ? "\t%s" : "%s", values[i] ? values[i] : "");
-    }
-    putchar('\n');
+    char first[VT_DAY_BUFSZ], last[VT_DAY_BUFSZ];
+    vt_day_format(t->first_day, first);
+    vt_day_format(t->last_day, last);
+    printf("%s\t%s\t%llu\t%s\t%s\n", t->metric, t->identifier, (unsigned long long)t->records,
+           first, last);
     return 0;
 }
 
@@ -52,17 +52,16 @@ int cmd_info(int argc, char **argv)
         return cli_fail(&err);
     }
     printf("metric\ttype\trecords\tfirst_day\tlast_day\n");
-    vt_status st = vt_store_query(store,
-                                  "SELECT t.metric, t.identifier, count(*), min(r.day), max(r.day)"
-                                  " FROM records r JOIN types t ON t.id = r.type_id"
-                                  " GROUP BY r.type_id ORDER BY t.metric",
-                                  print_row, NULL, &err);
+    vt_store_summary sum;
+    vt_status st = vt_store_info(store, print_type, NULL, &sum, &err);
     if (st == VT_OK) {
-        printf("\n");
-        st = vt_store_query(store,
-                            "SELECT 'total', (SELECT count(*) FROM types) || ' types', count(*),"
-                            " min(day), max(day) FROM records",
-                            print_row, NULL, &err);
+        char first[VT_DAY_BUFSZ] = "", last[VT_DAY_BUFSZ] = "";
+        if (sum.has_days) {
+            vt_day_format(sum.first_day, first);
+            vt_day_format(sum.last_day, last);
+        }
+        printf("\ntotal\t%llu types\t%llu\t%s\t%s\n", (unsigned long long)sum.types,
+               (unsigned long long)sum.records, first, last);
     }
     vt_store_close(store);
     return st == VT_OK ? CLI_OK : cli_fail(&err);

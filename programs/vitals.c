@@ -14,6 +14,7 @@ typedef struct command {
 static const command COMMANDS[] = {
     {"generate", cmd_generate, "write deterministic synthetic health data (XML, zip or database)"},
     {"daily", cmd_daily, "daily metrics per day and metric, with de-duplicated totals"},
+    {"chart", cmd_chart, "charts of steps, heart rate, HRV, energy, sleep, weight (HTML/SVG)"},
     {"query", cmd_query, "run one SQL statement against a database"},
     {"info", cmd_info, "summarise a database or an export: counts per type, date range"},
     {"import", cmd_import, "import an Apple Health export (zip, xml, stdin) into a database"},

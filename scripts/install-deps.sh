@@ -1,20 +1,31 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Installs the Debian packages vitals needs to build and test, and only those missing.
-# Usage: scripts/install-deps.sh [--bench | --fuzz]   (--bench adds the peers the benchmarks
-# compare against, --fuzz the clang that builds the libFuzzer targets)
+# Usage: scripts/install-deps.sh [--bench] [--fuzz] [--browser]   (--bench adds the peers the
+# benchmarks compare against, --fuzz the clang that builds the libFuzzer targets, --browser
+# the Chromium and Python that the report_html_chromium test drives; .ci/run asks for it)
 set -eu
 
 PACKAGES="build-essential cmake pkg-config libsqlite3-dev libzip-dev libjansson-dev \
 libcmocka-dev libxml2-dev libxml2-utils zip valgrind"
+# `pkg-config --static --libs vitals` lists the private libraries of libzip and libxml2 too
+# (-lbz2 -lssl -lcrypto -llzma): the consumer test links the static libvitals.a that way.
+PACKAGES="$PACKAGES libbz2-dev libssl-dev liblzma-dev"
 BENCH_PACKAGES="python3 python3-pandas sqlite3"
 FUZZ_PACKAGES="clang libclang-rt-14-dev"  # the runtime with libFuzzer is only recommended
+BROWSER_PACKAGES="chromium python3"
 
-if [ "${1:-}" = "--bench" ]; then
-    PACKAGES="$PACKAGES $BENCH_PACKAGES"
-elif [ "${1:-}" = "--fuzz" ]; then
-    PACKAGES="$PACKAGES $FUZZ_PACKAGES"
-fi
+for option in "$@"; do
+    case $option in
+    --bench) PACKAGES="$PACKAGES $BENCH_PACKAGES" ;;
+    --fuzz) PACKAGES="$PACKAGES $FUZZ_PACKAGES" ;;
+    --browser) PACKAGES="$PACKAGES $BROWSER_PACKAGES" ;;
+    *)
+        echo "usage: scripts/install-deps.sh [--bench] [--fuzz] [--browser]" >&2
+        exit 2
+        ;;
+    esac
+done
 
 missing=""
 for pkg in $PACKAGES; do

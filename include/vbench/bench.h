@@ -28,14 +28,14 @@ typedef void (*vb_fn)(vb_state *st);
 /** A fixture setup: runs once, untimed, before calibration. Returns 0, or nonzero to fail. */
 typedef int (*vb_setup_fn)(vb_state *st);
 
-/** Tri-state switches of vb_options: 0 keeps the default. */
+/** Tri-state switches of vb_bench_options: 0 keeps the default. */
 enum { VB_DEFAULT = 0, VB_ON = 1, VB_OFF = -1 };
 
 /**
  * Per-benchmark options, given as designated initialisers to VB_BENCHMARK. Every field may be
  * left out: 0 / NULL means "the suite's default". Strings are borrowed and must be static.
  */
-typedef struct vb_options {
+typedef struct vb_bench_options {
     const char *name;        /**< overrides the function's name */
     const char *group;       /**< the table group, e.g. "calculator"; NULL: none */
     const char *marks;       /**< comma-separated marks, e.g. "performance,memory" */
@@ -56,12 +56,18 @@ typedef struct vb_options {
     vb_fn round_teardown;
 
     /* Calibration (pytest-benchmark's options). */
-    double max_time;             /**< seconds of measurement, default 1.0 */
+    double max_time; /**< at most this many seconds of measurement, default 1.0 */
+    /** Measurement stops as soon as the half-width of the median's 95% confidence interval is
+        at most this fraction of the median (default 0.01); negative: never early. */
+    double precision;
     double min_time;             /**< minimum round time in seconds, default 5e-6 */
     long long min_rounds;        /**< default 5 */
     int warmup;                  /**< VB_ON / VB_OFF; default on */
     long long warmup_iterations; /**< default 100000 */
     double timeout;              /**< seconds before the child is killed, default 300 */
+    /** At least this many repetitions, each in its own process, whatever --repetitions says
+        (default 1): a benchmark of one round needs several for a test between runs. */
+    long long repetitions;
 
     /* Limits: a result beyond one fails the benchmark (exit 1). 0: no limit. */
     double max_mean_s, max_median_s, max_stddev_s; /**< seconds per iteration */
@@ -78,13 +84,25 @@ typedef struct vb_options {
     long long limit_param;
     double max_exponent;      /**< complexity: fail if the fitted exponent over params exceeds it */
     double margin;            /**< regression margin over the baseline (default 1.2) */
+    /** Threads the benchmark's own code keeps busy (default 1). With 2 or more, the
+        stored-baseline gate scales its baseline by the two-thread calibration kernel, which
+        slows as the benchmark does when another process holds a core. (Not Google Benchmark's
+        "threads", which run the body itself on several threads: its JSON keeps 1.) */
+    int threads;
+    /** Paired comparison (--paired): the slowdown this benchmark may show before it fails,
+        as a fraction (0.10 = 10%); 0: the run's --threshold (default 5%). */
+    double threshold;
     int no_valgrind;          /**< VB_ON: skip this benchmark in instruction counting */
     int heap_round;           /**< VB_OFF: skip the extra heap-counting round (long bodies) */
     long long valgrind_param; /**< the parameter value to use under valgrind (0: all) */
 
     int vb__optimized; /* set by VB_BENCHMARK: was the body compiled with optimisation */
     int vb__end;       /* unused: lets VB_BENCHMARK(fn) take no option */
-} vb_options;
+} vb_bench_options;
+
+/** Zeroes `o` (not NULL): every option then takes the suite's default, as the fields that
+    VB_BENCHMARK's designated initialisers leave out do. For vb_register by hand. Thread-safe. */
+void vb_bench_options_init(vb_bench_options *o);
 
 /** `VB_PARAMS(30, 365, 1825)` inside VB_BENCHMARK: one benchmark per value, `name[365]`. */
 #define VB_PARAMS(...)                                                                             \
@@ -112,7 +130,7 @@ typedef struct vb_options {
     static void VB__CAT(vb__register_, fn)(void) __attribute__((constructor));                     \
     static void VB__CAT(vb__register_, fn)(void)                                                   \
     {                                                                                              \
-        const vb_options vb__o = {.vb__optimized = VB__OPTIMIZED, __VA_ARGS__};                    \
+        const vb_bench_options vb__o = {.vb__optimized = VB__OPTIMIZED, __VA_ARGS__};              \
         vb__register_or_die(#fn, fn, &vb__o);                                                      \
     }                                                                                              \
     extern int vb__swallow_semicolon
@@ -120,13 +138,17 @@ typedef struct vb_options {
 /**
  * Registers a benchmark by hand: `name` and its options are copied (the strings inside the
  * options are borrowed and must outlive the program's use of the registry). One benchmark is
- * registered per parameter value. Not thread-safe: call it before running anything.
+ * registered per parameter value. `opts` NULL: every default; `options.name`, when set,
+ * replaces `name`. VB_ERR_INVALID for a missing name or function, a name too long or already
+ * registered. Not thread-safe: call it before running anything.
  */
-vb_status vb_register(const char *name, vb_fn fn, const vb_options *opts, vb_error *err);
+vb_status vb_register(const char *name, vb_fn fn, const vb_bench_options *opts, vb_error *err);
 /* Used by VB_BENCHMARK: vb_register, remembering a failure for vb_main to report. */
-void vb__register_or_die(const char *name, vb_fn fn, const vb_options *opts);
+void vb__register_or_die(const char *name, vb_fn fn, const vb_bench_options *opts);
 
-/* ---- Inside a body ---------------------------------------------------------------------- */
+/* ---- Inside a body ----------------------------------------------------------------------
+   The functions below take the state the harness handed to the body, setup or teardown (not
+   NULL) and are called from the thread that runs it. */
 
 bool vb__loop_edge(vb_state *st);
 
@@ -194,7 +216,7 @@ void vb_set_items(vb_state *st, double items_per_iteration);
 /** Bytes processed per iteration, for the MB/s figure. */
 void vb_set_bytes(vb_state *st, double bytes_per_iteration);
 /** Sets a named counter reported with the results (at most 16 per benchmark; the name is
-    copied, up to 47 bytes). The last value set wins. */
+    copied, up to 47 bytes; NULL or "" is ignored). The last value set wins. */
 void vb_counter_set(vb_state *st, const char *name, double value);
 
 /** The parameter value of this benchmark (0 when it has none). */

@@ -11,48 +11,37 @@
 extern "C" {
 #endif
 
-/** A clock: `now_ns(ctx)` returns nanoseconds from an arbitrary origin, never decreasing. */
-typedef struct vb_clock {
-    uint64_t (*now_ns)(void *ctx);
-    void *ctx;
-} vb_clock;
-
-/** CLOCK_MONOTONIC. Static storage; thread-safe. */
-const vb_clock *vb_clock_monotonic(void);
-
-/**
- * The timer's precision in seconds, as pytest-benchmark measures it: the smallest positive
- * difference between back-to-back reads, over at least 5 points and until about 10 ms of the
- * clock have passed (pytest-benchmark spends 1 s; the minimum is reached long before).
- */
-double vb_timer_precision(const vb_clock *clock);
-
-/** Calibration parameters; see vb_calibrate. */
-typedef struct vb_calib_params {
-    double precision;             /**< the timer's precision in seconds */
+/** Calibration options; see vb_calibrate. Fill with vb_calibrate_options_init. */
+typedef struct vb_calibrate_options {
+    double timer_precision;       /**< the timer's precision in seconds; 0 (the default): that of
+                                       CLOCK_MONOTONIC, measured once per process */
     double min_time;              /**< minimum round time, seconds (pytest default 5e-6) */
     double max_time;              /**< measurement budget, seconds (default 1.0) */
     double calibration_precision; /**< default 10 */
     long long min_rounds;         /**< default 5 */
-    int warmup;                   /**< nonzero: warm up during calibration and before rounds */
+    int warmup;                   /**< nonzero (the default): warm up during calibration and
+                                       before the rounds */
     long long warmup_iterations;  /**< default 100000 */
-} vb_calib_params;
+} vb_calibrate_options;
+
+/** Fills `o` (not NULL) with pytest-benchmark's defaults, listed above. Thread-safe. */
+void vb_calibrate_options_init(vb_calibrate_options *o);
 
 /** What calibration chose. */
-typedef struct vb_calib_result {
+typedef struct vb_calibrate_result {
     uint64_t iterations;    /**< iterations per round */
     double round_time;      /**< seconds of the last calibration round */
     uint64_t rounds;        /**< rounds to measure */
     uint64_t warmup_rounds; /**< untimed rounds to run before measuring */
     uint64_t calib_rounds;  /**< rounds spent calibrating (warm-up included) */
-} vb_calib_result;
+} vb_calibrate_result;
 
 /** Runs one round of `loops` iterations and returns its duration in seconds (< 0: abort). */
 typedef double (*vb_round_fn)(void *ctx, uint64_t loops);
 
 /**
  * pytest-benchmark's calibration (fixture.py, _calibrate_timer and _raw):
- * target = max(min_time, precision x calibration_precision); loops = 1, 10, 100... until a
+ * target = max(min_time, timer_precision x calibration_precision); loops = 1, 10, 100... until a
  * round reaches target x 5 / calibration_precision, then loops = ceil(target x loops / duration)
  * until a round reaches the target; rounds = max(ceil(max_time / round_time), min_rounds).
  * With warm-up, each calibration step repeats its round (keeping the fastest) until
@@ -61,10 +50,11 @@ typedef double (*vb_round_fn)(void *ctx, uint64_t loops);
  * bound is vbench's: it keeps the warm-up of a slow benchmark within max_time). Time is what `run`
  * returns, so a fake runner makes it deterministic. Returns VB_ERR_INVALID for bad parameters or
  * when rounds never reach the target (an empty body on a coarse clock), VB_ERR_INTERNAL when `run`
- * returns a negative duration (the body failed).
+ * returns a negative duration (the body failed). `opts`, `run` and `out` must not be NULL.
+ * Thread-safe when `run` is.
  */
-vb_status vb_calibrate(const vb_calib_params *params, vb_round_fn run, void *ctx,
-                       vb_calib_result *out, vb_error *err);
+vb_status vb_calibrate(const vb_calibrate_options *opts, vb_round_fn run, void *ctx,
+                       vb_calibrate_result *out, vb_error *err);
 
 #ifdef __cplusplus
 }

@@ -22,11 +22,13 @@ typedef struct vb_heap_counts {
  * Whether this build counts heap operations: true on glibc without sanitizers, where libvbench
  * defines malloc & co. calling glibc's __libc_malloc & co.; false elsewhere (macOS,
  * AddressSanitizer builds, or a tool such as valgrind replacing malloc in the program too,
- * which a probe allocation detects), where heap figures are reported "n/a".
+ * which a probe allocation detects), where heap figures are reported "n/a". Probed once per
+ * process (not thread-safe the first time).
  */
 bool vb_heap_available(void);
 
-/** Starts counting (process-wide, every thread, atomics). Regions do not nest. */
+/** Starts counting (process-wide, every thread, atomics). Regions do not nest: one thread
+    begins and ends a region. */
 void vb_heap_begin(void);
 /** Stops counting and returns the figures of the region. */
 vb_heap_counts vb_heap_end(void);
@@ -35,15 +37,9 @@ vb_heap_counts vb_heap_end(void);
 int64_t vb_rss_peak(void);
 /** The process's current resident set size in bytes (VmRSS); -1 when unknown. */
 int64_t vb_rss_current(void);
-/** Resets the peak RSS to the current RSS where the kernel allows it (Linux clear_refs 5). */
+/** Resets the peak RSS to the current RSS where the kernel allows it (Linux clear_refs 5);
+    false when it cannot. The RSS functions are thread-safe but process-wide. */
 bool vb_rss_reset_peak(void);
-
-/**
- * Whether hardware event counters can be read (perf_event_open on Linux; not in most VMs):
- * then the counting round after the measurement also reports instructions, cycles, branch
- * misses and cache misses per iteration. Tried once per process.
- */
-bool vb_hw_available(void);
 
 #ifdef __cplusplus
 }

@@ -24,6 +24,14 @@ vb_status vb_report_svg(const char *results_json, const char *svg_path, vb_error
  */
 vb_status vb_report_html(const char *results_json, const char *html_path, vb_error *err);
 
+/**
+ * The same page with a trends section from the history file `history` (vbench/history.h; NULL:
+ * none): each benchmark's time over the runs with its lasting steps marked. An unreadable
+ * history is an error, and then nothing is written. Thread-safe.
+ */
+vb_status vb_report_html_history(const char *results_json, const char *history,
+                                 const char *html_path, vb_error *err);
+
 #ifdef __cplusplus
 }
 #endif

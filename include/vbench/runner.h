@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Running benchmarks: the registry, selection by name and marks, configuration and results. */
+/* Running one benchmark: the run options, the result, isolation and limits. */
 #ifndef VBENCH_RUNNER_H
 #define VBENCH_RUNNER_H
 
@@ -10,45 +10,12 @@
 #include "vbench/bench.h"
 #include "vbench/calibrate.h"
 #include "vbench/error.h"
+#include "vbench/registry.h"
 #include "vbench/stats.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/** One registered benchmark (one per parameter value). Owned by the registry. */
-typedef struct vb_bench {
-    char name[128];     /**< "daily[365]" */
-    char fullname[256]; /**< "calculator/daily[365]" (group/name), or the name */
-    char base[128];     /**< "daily": the name without its parameter */
-    vb_fn fn;
-    vb_options opts; /**< params / nparams cleared: see param */
-    bool has_param;
-    long long param;
-} vb_bench;
-
-/** The number of registered benchmarks. */
-size_t vb_registry_count(void);
-/** The `i`-th registered benchmark in registration order; NULL when out of range. Borrowed. */
-const vb_bench *vb_registry_get(size_t i);
-/** Forgets every registered benchmark (tests). */
-void vb_registry_clear(void);
-/** The first error met by VB_BENCHMARK's registration, "" when none. Static storage. */
-const char *vb_registry_error(void);
-
-/**
- * Whether `fullname` matches the -k expression `pattern`: each term as a glob (fnmatch,
- * when it holds *, ? or [) or as a substring, so "daily[365]" matches itself; "not PATTERN" negates; "A or B" / "A and B" combine.
- * NULL or "" matches everything.
- */
-bool vb_filter_name(const char *pattern, const char *fullname);
-
-/**
- * Evaluates the mark expression `expr` (pytest's -m: mark names, and, or, not, parentheses)
- * against the comma-separated `marks`. Writes the verdict to `*match`. NULL or "" matches.
- * Returns VB_ERR_PARSE with a message for a malformed expression.
- */
-vb_status vb_filter_marks(const char *expr, const char *marks, bool *match, vb_error *err);
 
 /** Sort keys of the results. */
 typedef enum vb_sort {
@@ -59,14 +26,24 @@ typedef enum vb_sort {
     VB_SORT_MEDIAN
 } vb_sort;
 
-/** Suite-wide configuration, from the command line. Fill with vb_config_init first. */
-typedef struct vb_config {
-    bool fork;               /**< isolate each benchmark in a child process (default true) */
-    bool smoke;              /**< each body once, assertions only */
-    double timeout;          /**< seconds, overrides the benchmarks' (0: theirs or 300) */
-    long long rounds;        /**< fixed rounds (0: calibrate) */
-    double max_time;         /**< 0: the benchmark's or 1.0 */
-    long long min_rounds;    /**< 0: the benchmark's or 5 */
+/** The options of a run of the suite (vb_main fills them from the command line) and of each
+    vb_run_bench. Fill with vb_run_options_init first. */
+typedef struct vb_run_options {
+    bool fork;        /**< isolate each benchmark in a child process (default true) */
+    bool smoke;       /**< each body once, assertions only */
+    double timeout;   /**< seconds, overrides the benchmarks' (0: theirs or 300) */
+    long long rounds; /**< fixed rounds (0: calibrate) */
+    double max_time;  /**< 0: the benchmark's or 1.0; a maximum (see precision) */
+    /** Stop measuring as soon as the 95% confidence interval of the median is this tight:
+        its half-width at most `precision` x the median (0.01: 1%). 0 switches the early stop
+        off (rounds = max_time's share); negative (the default): the benchmark's, or 1%. Rounds
+        fixed by `rounds`, `.rounds` or pedantic mode always run to the last. */
+    double precision;
+    long long min_rounds; /**< 0: the benchmark's or 5 */
+    /** Repetitions of every benchmark, each in its own forked process (default 1); a
+        benchmark's `.repetitions` is its minimum. With `fork` false they run one after the
+        other in this process and are not independent. Ignored in smoke runs. */
+    long long repetitions;
     int warmup;              /**< VB_ON / VB_OFF / VB_DEFAULT */
     bool memory;             /**< run the heap-counting round (default true) */
     const char *name_filter; /**< -k */
@@ -76,10 +53,10 @@ typedef struct vb_config {
         around the loop only (the run under valgrind behind --profile cpu and instruction
         counts); no statistics. */
     long long callgrind_iterations;
-} vb_config;
+} vb_run_options;
 
-/** Fills `cfg` with the defaults. */
-void vb_config_init(vb_config *cfg);
+/** Fills `o` (not NULL) with the defaults listed above. Thread-safe. */
+void vb_run_options_init(vb_run_options *o);
 
 /** How a benchmark ended. */
 typedef enum vb_outcome {
@@ -90,10 +67,19 @@ typedef enum vb_outcome {
     VB_OUTCOME_ERROR    /**< the harness could not run it (fork, pipe, memory) */
 } vb_outcome;
 
-/** The constant name of an outcome: "passed", "failed", "crashed", "timeout", "error". */
+/** The constant name of an outcome: "passed", "failed", "crashed", "timeout", "error"
+    ("unknown" for a value out of range). Static storage; thread-safe. */
 const char *vb_outcome_name(vb_outcome o);
 
 #define VB_MAX_COUNTERS 16
+
+/** What one repetition (one process) measured. Times are seconds per iteration. */
+typedef struct vb_repetition {
+    double median, mean, min, max, stddev, iqr;
+    uint64_t rounds, iterations;
+    int64_t peak_rss, heap_peak; /* bytes, -1 n/a */
+    double wall_time;            /* seconds, start to result of this process */
+} vb_repetition;
 
 /** A named counter set by vb_counter_set. */
 typedef struct vb_counter {
@@ -101,7 +87,13 @@ typedef struct vb_counter {
     double value;
 } vb_counter;
 
-/** The result of one benchmark. Memory figures are -1 when not available ("n/a"). */
+/**
+ * The result of one benchmark over all its repetitions (one process each). `stats` and `data`
+ * pool the rounds of every repetition; `reps` holds each process's own figures; `peak_rss`
+ * and `heap_peak` are the maxima over the repetitions; the other figures (iterations,
+ * counters, heap counts per iteration, instructions) are the first repetition's. Memory
+ * figures are -1 when not available ("n/a").
+ */
 typedef struct vb_result {
     const vb_bench *bench; /**< borrowed from the registry */
     vb_outcome outcome;
@@ -111,18 +103,22 @@ typedef struct vb_result {
     vb_stats stats; /**< seconds per iteration */
     double *data;   /**< per-iteration time of every round, owned (vb_result_clear) */
     size_t ndata;
+    vb_repetition *reps; /**< one per repetition, owned (vb_result_clear) */
+    size_t nreps;        /**< >= 1 for a passed measured result */
     uint64_t iterations; /**< per round */
     uint64_t warmup_rounds;
-    double precision; /**< timer precision in seconds */
-    double wall_time; /**< seconds from start to result, calibration included */
+    double timer_precision; /**< seconds */
+    double wall_time;       /**< seconds from start to result, calibration and every repetition
+                                 included */
     double items_per_iter, bytes_per_iter; /**< 0 when not set */
     vb_counter counters[VB_MAX_COUNTERS];
     size_t ncounters;
-    int64_t peak_rss;    /**< bytes: the process's high-water mark */
-    int64_t rss_growth;  /**< bytes: RSS after the rounds minus before the setup */
+    int64_t peak_rss;    /**< bytes: the processes' highest high-water mark */
+    int64_t rss_growth;  /**< bytes: RSS after the rounds minus before the setup (largest) */
     double heap_allocs;  /**< allocations per iteration during the memory round */
     double heap_bytes;   /**< bytes allocated per iteration during the memory round */
-    int64_t heap_peak;   /**< peak live heap bytes above the start of the memory round */
+    int64_t heap_peak;   /**< peak live heap bytes above the start of the memory round
+                              (largest over the repetitions) */
     double instructions; /**< instructions per iteration (callgrind), -1 when not measured */
     double cycles, branch_misses, cache_misses; /**< per iteration (hardware), -1: n/a */
     double exponent;     /**< fitted scaling exponent over the family's sizes, 0 when none */
@@ -131,56 +127,34 @@ typedef struct vb_result {
     double gate_ratio, gate_p;
     double gate_threshold; /**< the ratio above which the gate fails */
     char gate_metric[16];
-    char gate_verdict[16]; /**< "ok", "improved" or "regression" */
+    char gate_verdict[16]; /**< "ok", "improved", "regression" or "not judged" */
+    bool gate_judged;      /**< the gate's test could have found a regression (see vb_verdict) */
 } vb_result;
 
-/** Frees what `r` owns (the data) and zeroes it; accepts NULL. */
+/** Frees what `r` owns (the data and the repetitions) and zeroes it; accepts NULL. Thread-safe for
+   distinct results. */
 void vb_result_clear(vb_result *r);
 
 /**
- * Runs one benchmark according to `cfg` (in a forked child when cfg->fork) and fills `out`
- * (owned by the caller: vb_result_clear). A benchmark that fails, crashes or times out is a
- * successful call with out->outcome saying so; the status is not VB_OK only when the harness
- * itself could not work (then out->outcome is VB_OUTCOME_ERROR too).
+ * Runs one benchmark according to `cfg` (NULL: the defaults; in a forked child when
+ * cfg->fork) and fills `out` (owned by the caller: vb_result_clear; `bench` and `out` not
+ * NULL). A benchmark that fails, crashes or times out is a successful call with out->outcome
+ * saying so; the status is not VB_OK only when the harness itself could not work (then
+ * out->outcome is VB_OUTCOME_ERROR too). Runs max(cfg->repetitions, the benchmark's
+ * `.repetitions`, 1) repetitions, each in its own child (one after the other in this process
+ * without fork); the first that does not pass ends the benchmark with its outcome and a message
+ * naming it, keeping the repetitions that passed before it. Not thread-safe: it forks, and the
+ * benchmark's body may use process-wide state (heap counting, the peak RSS).
  */
-vb_status vb_run_bench(const vb_bench *bench, const vb_config *cfg, vb_result *out, vb_error *err);
+vb_status vb_run_bench(const vb_bench *bench, const vb_run_options *cfg, vb_result *out,
+                       vb_error *err);
 
 /**
- * Runs one benchmark in this process with the clock `clock` (NULL: CLOCK_MONOTONIC), the way
- * the forked child does. For tests and for --no-fork.
- */
-vb_status vb_run_bench_inprocess(const vb_bench *bench, const vb_config *cfg, const vb_clock *clock,
-                                 vb_result *out, vb_error *err);
-
-/**
- * Checks the registered limits of a passed result; marks it failed with a message naming the
- * limit when one is exceeded. Returns whether the result still passes.
+ * Checks the registered limits of a passed result (`r` not NULL); marks it failed with a
+ * message naming the limit when one is exceeded. Returns whether the result still passes.
+ * Thread-safe for distinct results.
  */
 bool vb_check_limits(vb_result *r);
-
-/** Profilers of --profile. */
-typedef enum vb_profile_kind { VB_PROFILE_CPU, VB_PROFILE_HEAP } vb_profile_kind;
-
-/** Whether `valgrind` can be run from PATH (checked once per process). */
-bool vb_valgrind_available(void);
-
-/**
- * Runs the benchmark once more in a child of this executable under valgrind: cpu through
- * callgrind with collection only around the timed loop (`iterations` iterations, callgrind's
- * output for callgrind_annotate and KCachegrind), heap through DHAT (dhat/dh_view.html). Writes
- * DIR/<fullname with / and [] replaced>.callgrind.out or .dhat.json, and its path into `path`.
- * Returns VB_ERR_UNSUPPORTED when valgrind is missing, VB_ERR_IO when the run fails.
- */
-vb_status vb_profile_bench(const vb_bench *bench, vb_profile_kind kind, const char *dir,
-                           long long iterations, char *path, size_t path_size, vb_error *err);
-
-/**
- * Counts the instructions per iteration of the benchmark with callgrind: `iterations`
- * iterations in one round, collection only around the loop. Returns VB_ERR_UNSUPPORTED when
- * valgrind is missing (the caller falls back to time and says so).
- */
-vb_status vb_count_instructions(const vb_bench *bench, long long iterations, double *per_iter,
-                                vb_error *err);
 
 #ifdef __cplusplus
 }

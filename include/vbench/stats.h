@@ -35,6 +35,8 @@ typedef struct vb_stats {
  */
 vb_status vb_stats_compute(const double *data, size_t n, vb_stats *out, vb_error *err);
 
+/* The helpers below take non-NULL arrays of `n` >= 1 values and are thread-safe. */
+
 /** The median of `n` >= 1 values sorted ascending (Python's statistics.median). */
 double vb_stats_median_sorted(const double *sorted, size_t n);
 
@@ -46,49 +48,6 @@ void vb_stats_sort(double *values, size_t n);
  * ranks (numpy's default, used for the baseline's 90th percentile).
  */
 double vb_stats_percentile_sorted(const double *sorted, size_t n, double p);
-
-/** The alternative hypothesis of a test: `x` tends to be greater, less, or either. */
-typedef enum vb_alternative { VB_TWO_SIDED = 0, VB_GREATER, VB_LESS } vb_alternative;
-
-/**
- * The Mann-Whitney U test of samples x and y (not modified), with the normal approximation,
- * the tie correction and the continuity correction, as scipy.stats.mannwhitneyu(x, y,
- * alternative=..., method="asymptotic") and Google Benchmark's compare.py. `u` receives U of x
- * (may be NULL), `p` the p-value. VB_GREATER: the alternative is that x is stochastically
- * greater than y (a regression when x is this run's times and y the baseline's). All values
- * equal: p = 1. Returns VB_ERR_INVALID when a sample is empty, VB_ERR_NOMEM. Thread-safe.
- */
-vb_status vb_mann_whitney(const double *x, size_t nx, const double *y, size_t ny,
-                          vb_alternative alt, double *u, double *p, vb_error *err);
-
-/**
- * Least-squares fit of log(time) on log(size): the scaling exponent (1 linear, 2 quadratic).
- * `n` >= 2 points with positive sizes and times; returns VB_ERR_INVALID otherwise.
- */
-vb_status vb_fit_exponent(const double *sizes, const double *times, size_t n, double *exponent,
-                          vb_error *err);
-
-/** Complexity classes of Google Benchmark's fit. */
-typedef enum vb_complexity {
-    VB_O_1 = 0,
-    VB_O_LOG_N,
-    VB_O_N,
-    VB_O_N_LOG_N,
-    VB_O_N_SQUARED,
-    VB_O_N_CUBED
-} vb_complexity;
-
-/** "O(1)", "O(log n)", "O(n)", "O(n log n)", "O(n^2)", "O(n^3)". Static storage. */
-const char *vb_complexity_name(vb_complexity c);
-
-/**
- * Google Benchmark's complexity fit (complexity.cc, MinimalLeastSq): for each curve f the
- * coefficient c = sum(t f(n)) / sum(f(n)^2) and the normalised RMS of t - c f(n); the best curve
- * has the smallest RMS. `n` >= 2 points. Writes the curve, its coefficient and its RMS (NULLs
- * allowed for the last two).
- */
-vb_status vb_fit_complexity(const double *sizes, const double *times, size_t n, vb_complexity *best,
-                            double *coef, double *rms, vb_error *err);
 
 #ifdef __cplusplus
 }

@@ -3,15 +3,25 @@
 #ifndef VBENCH_VBENCH_H
 #define VBENCH_VBENCH_H
 
+#include "vbench/baseline.h"
 #include "vbench/bench.h"
 #include "vbench/calibrate.h"
+#include "vbench/compare.h"
+#include "vbench/complexity.h"
+#include "vbench/envfactor.h"
 #include "vbench/error.h"
 #include "vbench/gate.h"
+#include "vbench/machine.h"
+#include "vbench/history.h"
 #include "vbench/memory.h"
+#include "vbench/paired.h"
+#include "vbench/profile.h"
+#include "vbench/registry.h"
 #include "vbench/report.h"
 #include "vbench/report_files.h"
 #include "vbench/runner.h"
 #include "vbench/stats.h"
+#include "vbench/storage.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The SQLite store: schema, bulk insert, queries, chunked loading. */
+/* The SQLite store: schema, bulk insert, queries, chunked loading, what a store holds. */
 #ifndef VITALS_STORE_H
 #define VITALS_STORE_H
 
@@ -21,9 +21,11 @@ typedef struct vt_store vt_store;
 
 /** How to open a store. Zero-initialise for the defaults. */
 typedef struct vt_store_options {
-    int read_only;      /**< open read-only; the file must exist */
-    int busy_timeout_ms;/**< wait this long for another writer's lock (default 5000) */
-    int cache_kib;      /**< SQLite page cache in KiB (default 2048: imports measured no faster with more, and memory stays flat) */
+    int read_only;       /**< open read-only; the file must exist */
+    int busy_timeout_ms; /**< wait this long for another writer's lock (default 5000) */
+    /** SQLite page cache in KiB (default 2048: imports measured no faster with more, and
+     * memory stays flat). */
+    int cache_kib;
 } vt_store_options;
 
 /** The current schema version, kept in PRAGMA user_version. */
@@ -88,15 +90,13 @@ vt_sink vt_store_sink(vt_store *store, vt_insert_stats *stats);
  * A row callback: `values[i]` is column i as text (NULL for SQL NULL), `names[i]` its name;
  * both borrowed for the call. Return non-zero to stop the query early (not an error).
  */
-typedef int (*vt_row_fn)(void *ctx, int ncols, const char *const *values,
-                         const char *const *names);
+typedef int (*vt_row_fn)(void *ctx, int ncols, const char *const *values, const char *const *names);
 
 /**
  * Runs one SQL statement and calls `fn` (may be NULL) for each row. Errors carry SQLite's
  * message.
  */
-vt_status vt_store_query(vt_store *store, const char *sql, vt_row_fn fn, void *ctx,
-                         vt_error *err);
+vt_status vt_store_query(vt_store *store, const char *sql, vt_row_fn fn, void *ctx, vt_error *err);
 
 /** Which records to load; zero-initialise for all. Days are day numbers, inclusive. */
 typedef struct vt_store_filter {
@@ -120,14 +120,43 @@ vt_status vt_store_cursor_open(vt_store *store, const vt_store_filter *filter,
  * growing with new type, source and unit strings only). `*count` gets the number loaded,
  * 0 at the end. Memory stays bounded by `n` records: the seed's DataLoader.iter_chunks.
  */
-vt_status vt_store_cursor_next(vt_store_cursor *cursor, vt_table *chunk, size_t n,
-                               size_t *count, vt_error *err);
+vt_status vt_store_cursor_next(vt_store_cursor *cursor, vt_table *chunk, size_t n, size_t *count,
+                               vt_error *err);
 
 /** Closes a cursor; NULL is accepted. */
 void vt_store_cursor_close(vt_store_cursor *cursor);
 
 /** Number of records in the store. */
 vt_status vt_store_count(vt_store *store, uint64_t *count, vt_error *err);
+
+/** One record type of a store, as vt_store_info gives it; strings borrowed for the call. */
+typedef struct vt_store_type_info {
+    const char *metric;     /**< short name (docs/metrics.md) */
+    const char *identifier; /**< HK identifier */
+    uint64_t records;       /**< records of this type */
+    int32_t first_day;      /**< local day of the earliest start (vt_day_format gives the text) */
+    int32_t last_day;       /**< local day of the latest start */
+} vt_store_type_info;
+
+/** The totals of a store. */
+typedef struct vt_store_summary {
+    uint64_t records; /**< records of every type */
+    uint64_t types;   /**< record types the store knows, with records or not */
+    int has_days;     /**< non-zero when there are records: first_day and last_day hold */
+    int32_t first_day, last_day;
+} vt_store_summary;
+
+/** Receives one record type; return non-zero to stop early (not an error). */
+typedef int (*vt_store_type_fn)(void *ctx, const vt_store_type_info *type);
+
+/**
+ * What the store holds, so that callers need not know the schema: `fn` (may be NULL) gets
+ * each record type that has records, ordered by metric name then identifier, with its count
+ * and range of days; `summary` (may be NULL) gets the totals. Reads only; cost one pass over
+ * the records' natural-key index.
+ */
+vt_status vt_store_info(vt_store *store, vt_store_type_fn fn, void *ctx, vt_store_summary *summary,
+                        vt_error *err);
 
 #ifdef __cplusplus
 }

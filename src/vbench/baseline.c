@@ -1,16 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* benchmarks/baseline.json: the accepted history of each benchmark, read and updated safely. */
-#include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "internal.h"
+#include "json_file.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 struct vb_baseline {
     json_t *root;
@@ -30,6 +27,12 @@ static vb_status check_schema(const char *path, json_t *root, vb_error *err)
         return vb__error(err, VB_ERR_FORMAT, "%s: not a baseline (the top is not an object)", path);
     }
     json_t *v = json_object_get(root, "schema_version");
+    if (json_is_integer(v) && json_integer_value(v) == 1) {
+        return vb__error(err, VB_ERR_FORMAT,
+                         "%s: schema_version 1 keeps the rounds of one process, which the gate "
+                         "no longer tests: rebuild it with --update-baseline (schema %d)",
+                         path, SCHEMA_VERSION);
+    }
     if (!json_is_integer(v) || json_integer_value(v) != SCHEMA_VERSION) {
         return vb__error(err, VB_ERR_FORMAT, "%s: schema_version is not %d", path, SCHEMA_VERSION);
     }
@@ -50,10 +53,19 @@ static vb_status check_schema(const char *path, json_t *root, vb_error *err)
         json_t *e;
         json_array_foreach(h, i, e)
         {
-            if (!json_is_object(e) || !json_is_number(json_object_get(e, "median")) ||
-                !json_is_array(json_object_get(e, "samples"))) {
+            json_t *procs = json_object_get(e, "processes");
+            bool ok = json_is_object(e) && json_is_number(json_object_get(e, "median")) &&
+                      json_is_array(procs) && json_array_size(procs) > 0;
+            size_t k;
+            json_t *p;
+            json_array_foreach(procs, k, p)
+            {
+                ok = ok && json_is_number(json_object_get(p, "median"));
+            }
+            if (!ok) {
                 return vb__error(err, VB_ERR_FORMAT,
-                                 "%s: benchmark %s: history entry %zu lacks median or samples",
+                                 "%s: benchmark %s: history entry %zu lacks its median or the "
+                                 "medians of its processes",
                                  path, name, i);
             }
         }
@@ -63,31 +75,15 @@ static vb_status check_schema(const char *path, json_t *root, vb_error *err)
 
 static vb_status load_root(const char *path, json_t **out, vb_error *err)
 {
-    struct stat sb;
-    if (stat(path, &sb) != 0) {
-        if (errno == ENOENT) {
-            return vb__error(err, VB_ERR_NOT_FOUND, "%s: no baseline yet", path);
-        }
-        return vb__error(err, VB_ERR_IO, "%s: %s", path, strerror(errno));
-    }
-    json_error_t je;
-    json_t *root = json_load_file(path, 0, &je);
-    if (!root) {
-        vb__error(err, VB_ERR_PARSE, "%s:%d:%d: %s", path, je.line, je.column, je.text);
-        if (err) {
-            err->line = je.line > 0 ? (uint32_t)je.line : 0;
-            err->column = je.column > 0 ? (uint32_t)je.column : 0;
-            err->offset = (uint64_t)je.position;
-        }
-        return VB_ERR_PARSE;
-    }
-    const vb_status s = check_schema(path, root, err);
-    if (s != VB_OK) {
+    json_t *root = NULL;
+    vb_status s = vb__json_file_load(path, "baseline", &root, err);
+    if (s == VB_OK && (s = check_schema(path, root, err)) != VB_OK) {
         json_decref(root);
-        return s;
     }
-    *out = root;
-    return VB_OK;
+    if (s == VB_OK) {
+        *out = root;
+    }
+    return s;
 }
 
 vb_status vb_baseline_load(const char *path, vb_baseline **out, vb_error *err)
@@ -113,6 +109,11 @@ static double number_or(json_t *o, const char *key, double fallback)
     return json_is_number(v) ? json_number_value(v) : fallback;
 }
 
+double vb_baseline_reference_time_threads(const vb_baseline *b)
+{
+    return b ? number_or(json_object_get(b->root, "reference"), "calibration_time_threads", 0) : 0;
+}
+
 double vb_baseline_reference_time(const vb_baseline *b)
 {
     return b ? number_or(json_object_get(b->root, "reference"), "calibration_time", 0) : 0;
@@ -126,17 +127,29 @@ void vb_baseline_entry_clear(vb_baseline_entry *e)
     }
 }
 
-/* The 90th percentile of the values of `key` in the history, each times the factor of its
-   run when `scale`; -1 when none has it. */
+/* The 90th percentile of `key` over every process of the history (each times the factor of its
+   run when `scale`), or over the runs' own values for a key the processes lack; -1 when none
+   has it. */
 static double p90(json_t *history, const char *key, const double *factors, bool scale)
 {
-    double v[VB_BASELINE_HISTORY * 4];
+    double v[VB_BASELINE_HISTORY * VB_BASELINE_PROCESSES];
     size_t n = 0, i;
     json_t *e;
     json_array_foreach(history, i, e)
     {
+        size_t k;
+        json_t *p;
+        bool found = false;
+        json_array_foreach(json_object_get(e, "processes"), k, p)
+        {
+            const double x = number_or(p, key, -1);
+            if (x >= 0 && n < sizeof v / sizeof v[0]) {
+                v[n++] = scale ? x * factors[i] : x;
+                found = true;
+            }
+        }
         const double x = number_or(e, key, -1);
-        if (x >= 0 && n < sizeof v / sizeof v[0]) {
+        if (!found && x >= 0 && n < sizeof v / sizeof v[0]) {
             v[n++] = scale ? x * factors[i] : x;
         }
     }
@@ -157,22 +170,26 @@ vb_status vb_baseline_lookup(const vb_baseline *b, const char *fullname, vb_base
     if (runs == 0) {
         return vb__error(err, VB_ERR_NOT_FOUND, "no baseline for %s", fullname);
     }
-    const double ref = vb_baseline_reference_time(b);
-    double factors[VB_BASELINE_HISTORY * 4];
+    if (runs > VB_BASELINE_HISTORY) {
+        return vb__error(err, VB_ERR_FORMAT, "%s: history longer than %d runs", fullname,
+                         VB_BASELINE_HISTORY);
+    }
+    /* A benchmark on several threads is normalised by the multi-thread kernel, when the
+       reference and the run have it. */
+    out->threads = (int)number_or(bench, "threads", 1);
+    const bool multi = out->threads > 1 && vb_baseline_reference_time_threads(b) > 0;
+    const double ref =
+        multi ? vb_baseline_reference_time_threads(b) : vb_baseline_reference_time(b);
+    const char *key = multi ? "calibration_time_threads" : "calibration_time";
+    double factors[VB_BASELINE_HISTORY];
     size_t total = 0, i;
     json_t *e;
     json_array_foreach(history, i, e)
     {
-        const double t = number_or(e, "calibration_time", 0);
+        const double t = number_or(e, key, 0);
         /* Normalise each run to the reference machine's speed. */
-        if (i < sizeof factors / sizeof factors[0]) {
-            factors[i] = ref > 0 && t > 0 ? ref / t : 1;
-        }
-        total += json_array_size(json_object_get(e, "samples"));
-    }
-    if (runs > sizeof factors / sizeof factors[0]) {
-        return vb__error(err, VB_ERR_FORMAT, "%s: history longer than %zu runs", fullname,
-                         sizeof factors / sizeof factors[0]);
+        factors[i] = ref > 0 && t > 0 ? ref / t : 1;
+        total += json_array_size(json_object_get(e, "processes"));
     }
     out->runs = runs;
     out->mean_p90 = p90(history, "mean", factors, true);
@@ -188,12 +205,10 @@ vb_status vb_baseline_lookup(const vb_baseline *b, const char *fullname, vb_base
     json_array_foreach(history, i, e)
     {
         size_t k;
-        json_t *s;
-        json_array_foreach(json_object_get(e, "samples"), k, s)
+        json_t *p;
+        json_array_foreach(json_object_get(e, "processes"), k, p)
         {
-            if (json_is_number(s)) {
-                out->samples[out->nsamples++] = json_number_value(s) * factors[i];
-            }
+            out->samples[out->nsamples++] = number_or(p, "median", 0) * factors[i];
         }
     }
     return VB_OK;
@@ -213,28 +228,27 @@ static json_t *history_entry(const vb_result *r, const vb_machine *m)
     json_object_set_new(e, "commit", json_string(m->commit_id));
     json_object_set_new(e, "calibration_time",
                         m->calib_time > 0 ? json_real(m->calib_time) : json_null());
+    json_object_set_new(e, "calibration_time_threads",
+                        m->calib_time_threads > 0 ? json_real(m->calib_time_threads) : json_null());
+    json_object_set_new(e, "median", json_real(vb__result_median(r)));
     json_object_set_new(e, "mean", json_real(r->stats.mean));
-    json_object_set_new(e, "median", json_real(r->stats.median));
     json_object_set_new(e, "min", json_real(r->stats.min));
-    json_object_set_new(e, "stddev", json_real(r->stats.stddev));
     json_object_set_new(e, "rounds", json_integer((json_int_t)r->stats.rounds));
     json_object_set_new(e, "peak_rss", real_or_null((double)r->peak_rss));
     json_object_set_new(e, "heap_peak", real_or_null((double)r->heap_peak));
     json_object_set_new(e, "instructions", real_or_null(r->instructions));
-    /* Evenly spaced quantiles of the rounds: enough for the rank test, bounded in size. */
-    json_t *samples = json_array();
-    double *sorted = vb__malloc(r->ndata * sizeof *sorted);
-    if (sorted) {
-        memcpy(sorted, r->data, r->ndata * sizeof *sorted);
-        vb_stats_sort(sorted, r->ndata);
-        const size_t k = r->ndata < VB_BASELINE_SAMPLES ? r->ndata : VB_BASELINE_SAMPLES;
-        for (size_t i = 0; i < k; i++) {
-            const size_t at = (size_t)(((double)i + 0.5) * (double)r->ndata / (double)k);
-            json_array_append_new(samples, json_real(sorted[at < r->ndata ? at : r->ndata - 1]));
-        }
-        vb__free(sorted);
+    /* One entry per process: the unit whose samples are independent. */
+    json_t *procs = json_array();
+    for (size_t i = 0; i < r->nreps && i < VB_BASELINE_PROCESSES; i++) {
+        json_array_append_new(procs,
+                              json_pack("{s:f, s:o, s:o}", "median", r->reps[i].median, "peak_rss",
+                                        real_or_null((double)r->reps[i].peak_rss), "heap_peak",
+                                        real_or_null((double)r->reps[i].heap_peak)));
     }
-    json_object_set_new(e, "samples", samples);
+    if (r->nreps == 0) {
+        json_array_append_new(procs, json_pack("{s:f}", "median", r->stats.median));
+    }
+    json_object_set_new(e, "processes", procs);
     return e;
 }
 
@@ -243,69 +257,21 @@ static json_t *new_root(const vb_machine *m)
     json_t *machine =
         json_pack("{s:s, s:s, s:s, s:s, s:i}", "node", m->host, "cpu", m->cpu_brand, "system",
                   m->system, "compiler", m->compiler, "num_cpus", m->num_cpus);
-    json_t *ref = json_pack("{s:o, s:o, s:s}", "machine", machine, "calibration_time",
-                            m->calib_time > 0 ? json_real(m->calib_time) : json_null(), "created",
-                            m->datetime);
+    json_t *ref = json_pack(
+        "{s:o, s:o, s:o, s:s}", "machine", machine, "calibration_time",
+        m->calib_time > 0 ? json_real(m->calib_time) : json_null(), "calibration_time_threads",
+        m->calib_time_threads > 0 ? json_real(m->calib_time_threads) : json_null(), "created",
+        m->datetime);
     return json_pack("{s:i, s:s, s:o, s:o}", "schema_version", SCHEMA_VERSION, "harness", "vbench",
                      "reference", ref, "benchmarks", json_object());
 }
 
-/* Writes `root` to `path` through a temporary file, fsync and rename. */
-static vb_status write_atomically(const char *path, json_t *root, vb_error *err)
-{
-    char tmp[1100];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    const int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0) {
-        return vb__error(err, VB_ERR_IO, "%s: %s", tmp, strerror(errno));
-    }
-    const bool ok = json_dumpfd(root, fd, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) == 0 &&
-                    write(fd, "\n", 1) == 1 && fsync(fd) == 0;
-    const int saved = errno;
-    if (close(fd) != 0 || !ok) {
-        unlink(tmp);
-        return vb__error(err, VB_ERR_IO, "%s: write failed: %s", tmp, strerror(saved));
-    }
-    if (rename(tmp, path) != 0) {
-        const int e = errno;
-        unlink(tmp);
-        return vb__error(err, VB_ERR_IO, "%s: rename failed: %s", path, strerror(e));
-    }
-    /* The rename itself is durable once the directory is synced. */
-    char dir[1100];
-    vb__strlcpy(dir, path, sizeof dir);
-    char *slash = strrchr(dir, '/');
-    if (slash) {
-        *slash = '\0';
-    } else {
-        vb__strlcpy(dir, ".", sizeof dir);
-    }
-    const int dfd = open(dir[0] ? dir : "/", O_RDONLY);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    return VB_OK;
-}
-
 vb_status vb_baseline_update(const char *path, const vb_suite *suite, vb_error *err)
 {
-    char lock_path[1100];
-    snprintf(lock_path, sizeof lock_path, "%s.lock", path);
-    const int lfd = open(lock_path, O_RDWR | O_CREAT, 0644);
-    if (lfd < 0) {
-        return vb__error(err, VB_ERR_IO, "%s: %s", lock_path, strerror(errno));
-    }
-    struct flock fl;
-    memset(&fl, 0, sizeof fl);
-    fl.l_type = F_WRLCK;
-    fl.l_whence = SEEK_SET;
-    while (fcntl(lfd, F_SETLKW, &fl) != 0) {
-        if (errno != EINTR) {
-            const int e = errno;
-            close(lfd);
-            return vb__error(err, VB_ERR_BUSY, "%s: cannot lock: %s", lock_path, strerror(e));
-        }
+    int lfd = -1;
+    const vb_status ls = vb__json_file_lock(path, &lfd, err);
+    if (ls != VB_OK) {
+        return ls;
     }
     json_t *root = NULL;
     vb_status s = load_root(path, &root, err);
@@ -325,15 +291,17 @@ vb_status vb_baseline_update(const char *path, const vb_suite *suite, vb_error *
                 b = json_pack("{s:o}", "history", json_array());
                 json_object_set_new(benches, r->bench->fullname, b);
             }
+            const int threads = r->bench->opts.threads > 1 ? r->bench->opts.threads : 1;
+            json_object_set_new(b, "threads", json_integer(threads));
             json_t *h = json_object_get(b, "history");
             json_array_append_new(h, history_entry(r, suite->machine));
             while (json_array_size(h) > VB_BASELINE_HISTORY) {
                 json_array_remove(h, 0);
             }
         }
-        s = write_atomically(path, root, err);
+        s = vb__json_file_write(path, root, err);
     }
     json_decref(root);
-    close(lfd); /* releases the lock */
+    vb__json_file_unlock(lfd);
     return s;
 }

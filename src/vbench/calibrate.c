@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The monotonic clock, the timer's precision and pytest-benchmark's calibration of rounds. */
 #include <math.h>
+#include <string.h>
 #include <time.h>
 
 #include "internal.h"
@@ -62,14 +63,27 @@ double vb__monotonic_precision(void)
     return precision;
 }
 
-vb_status vb_calibrate(const vb_calib_params *p, vb_round_fn run, void *ctx, vb_calib_result *out,
-                       vb_error *err)
+void vb_calibrate_options_init(vb_calibrate_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->min_time = 5e-6;
+    o->max_time = 1.0;
+    o->calibration_precision = 10;
+    o->min_rounds = 5;
+    o->warmup = 1;
+    o->warmup_iterations = 100000;
+}
+
+vb_status vb_calibrate(const vb_calibrate_options *p, vb_round_fn run, void *ctx,
+                       vb_calibrate_result *out, vb_error *err)
 {
     if (!p || !run || !out || !(p->min_time >= 0) || !(p->max_time >= 0) ||
-        !(p->calibration_precision > 0) || p->min_rounds < 1 || !(p->precision >= 0)) {
+        !(p->calibration_precision > 0) || p->min_rounds < 1 || !(p->timer_precision >= 0)) {
         return vb__error(err, VB_ERR_INVALID, "invalid calibration parameters");
     }
-    const double target = fmax(p->min_time, p->precision * p->calibration_precision);
+    const double precision =
+        p->timer_precision > 0 ? p->timer_precision : vb__monotonic_precision();
+    const double target = fmax(p->min_time, precision * p->calibration_precision);
     const double estimate = target * 5 / p->calibration_precision;
     uint64_t loops = 1;
     uint64_t calib_rounds = 0;

@@ -5,7 +5,7 @@
 
 #include "internal.h"
 
-void vb_gate_opts_init(vb_gate_opts *o)
+void vb_gate_options_init(vb_gate_options *o)
 {
     memset(o, 0, sizeof *o);
     o->margin = 1.2;
@@ -16,6 +16,31 @@ void vb_gate_opts_init(vb_gate_opts *o)
     o->default_max_s = 1.0;
     o->default_max_mb = 100.0;
     o->memory_floor_mb = 4.0;
+}
+
+double vb__result_median(const vb_result *r)
+{
+    if (r->nreps <= 1 || !r->reps) {
+        return r->stats.median;
+    }
+    double m[64];
+    size_t n = 0;
+    for (size_t i = 0; i < r->nreps && n < 64; i++) {
+        m[n++] = r->reps[i].median;
+    }
+    vb_stats_sort(m, n);
+    return vb_stats_median_sorted(m, n);
+}
+
+double vb__result_env_factor(const vb_result *r, const vb_machine *m)
+{
+    if (!m) {
+        return 1;
+    }
+    if (r->bench && r->bench->opts.threads > 1 && m->env_factor_threads > 0) {
+        return m->env_factor_threads;
+    }
+    return m->env_factor > 0 ? m->env_factor : 1;
 }
 
 static void fail(vb_result *r, vb_verdict *v, const char *fmt, ...) VB__PRINTF(3, 4);
@@ -34,43 +59,70 @@ static void fail(vb_result *r, vb_verdict *v, const char *fmt, ...)
     }
 }
 
-static bool has_limits(const vb_options *o)
+static bool has_limits(const vb_bench_options *o)
 {
     return o->max_mean_s > 0 || o->max_median_s > 0 || o->max_stddev_s > 0 || o->max_rss_mb > 0 ||
            o->max_heap_mb > 0;
 }
 
-/* Time: ratio of medians beyond the threshold and a significant one-sided rank test. */
-static void judge_time(const vb_baseline_entry *e, const vb_gate_opts *o, double margin,
+/* The medians of the run's processes divided by `scale`, into x (at most 64); their count. */
+static size_t process_medians(const vb_result *r, double scale, double *x)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->nreps && n < 64; i++) {
+        x[n++] = r->reps[i].median / scale;
+    }
+    if (n == 0) {
+        x[n++] = r->stats.median / scale;
+    }
+    return n;
+}
+
+/* Time: the median over the run's processes beyond the threshold, and significantly so: a
+   one-sided exact Mann-Whitney test of the processes' medians (over environment factor x
+   margin) against the medians of the baseline's processes. The rounds of one process are never
+   the samples: they share the machine's state of the moment. */
+static void judge_time(const vb_baseline_entry *e, const vb_gate_options *o, double margin,
                        vb_result *r, vb_verdict *v)
 {
     const double env = o->env_factor > 0 ? o->env_factor : 1;
     v->metric = "median";
     v->threshold = margin;
-    v->ratio = r->stats.median / (e->median_p90 * env);
-    double *scaled = vb__malloc(r->ndata * sizeof *scaled);
-    if (scaled && e->nsamples > 0) {
-        for (size_t i = 0; i < r->ndata; i++) {
-            scaled[i] = r->data[i] / env;
-        }
-        double p_slower = 1, p_faster = 1;
-        vb_mann_whitney(scaled, r->ndata, e->samples, e->nsamples, VB_GREATER, NULL, &p_slower,
-                        NULL);
-        vb_mann_whitney(scaled, r->ndata, e->samples, e->nsamples, VB_LESS, NULL, &p_faster, NULL);
-        v->p = v->ratio >= 1 ? p_slower : p_faster;
-        v->improvement = v->ratio < 1 / margin && p_faster < o->alpha;
+    const double median = vb__result_median(r);
+    v->ratio = median / (e->median_p90 * env);
+    double x[64];
+    const size_t nx = process_medians(r, env * margin, x);
+    v->processes = nx;
+    v->min_p = e->nsamples > 0 ? vb__mann_whitney_min_p(nx, e->nsamples) : 1;
+    v->judged = v->min_p < o->alpha;
+    if (!v->judged) {
+        snprintf(v->msg, sizeof v->msg,
+                 "not judged: %zu process%s against %zu of the baseline cannot reach p < %.2g "
+                 "(at best %.2g): more repetitions",
+                 nx, nx == 1 ? "" : "es", e->nsamples, o->alpha, v->min_p);
+        return;
     }
-    vb__free(scaled);
-    if (v->ratio > margin && v->p < o->alpha) {
-        fail(r, v, "median %.4g s is %.2fx the baseline (threshold %.2fx), p = %.2g",
-             r->stats.median, v->ratio, margin, v->p);
+    double p_slower = 1, p_faster = 1;
+    vb__mann_whitney_exact(x, nx, e->samples, e->nsamples, &p_slower, NULL);
+    /* Faster: the baseline's processes above the run's, at the margin's inverse. */
+    for (size_t i = 0; i < nx; i++) {
+        x[i] *= margin * margin;
+    }
+    vb__mann_whitney_exact(e->samples, e->nsamples, x, nx, &p_faster, NULL);
+    v->p = v->ratio >= 1 ? p_slower : p_faster;
+    v->improvement = v->ratio < 1 / margin && p_faster < o->alpha;
+    if (v->ratio > margin && p_slower < o->alpha) {
+        v->p = p_slower;
+        fail(r, v,
+             "median %.4g s is %.2fx the baseline (threshold %.2fx), p = %.2g over %zu processes",
+             median, v->ratio, margin, p_slower, nx);
     } else {
         snprintf(v->msg, sizeof v->msg, "median %.2fx the baseline (threshold %.2fx), p = %.2g",
                  v->ratio, margin, v->p);
     }
 }
 
-static void judge_instructions(const vb_baseline_entry *e, const vb_gate_opts *o, vb_result *r,
+static void judge_instructions(const vb_baseline_entry *e, const vb_gate_options *o, vb_result *r,
                                vb_verdict *v)
 {
     v->metric = "instructions";
@@ -85,6 +137,24 @@ static void judge_instructions(const vb_baseline_entry *e, const vb_gate_opts *o
         snprintf(v->msg, sizeof v->msg, "instructions %.3fx the baseline (threshold %.3fx)",
                  v->ratio, v->threshold);
     }
+}
+
+/* The median over the run's processes of their peak RSS or heap peak; -1 when not measured. */
+static double process_memory(const vb_result *r, bool heap)
+{
+    double m[64];
+    size_t n = 0;
+    for (size_t i = 0; i < r->nreps && n < 64; i++) {
+        const int64_t b = heap ? r->reps[i].heap_peak : r->reps[i].peak_rss;
+        if (b >= 0) {
+            m[n++] = (double)b;
+        }
+    }
+    if (n == 0) {
+        return (double)(heap ? r->heap_peak : r->peak_rss);
+    }
+    vb_stats_sort(m, n);
+    return vb_stats_median_sorted(m, n);
 }
 
 static void judge_memory(const char *metric, double now, double base, double margin,
@@ -104,7 +174,8 @@ static void judge_memory(const char *metric, double now, double base, double mar
     }
 }
 
-void vb_gate_check(const vb_baseline_entry *e, const vb_gate_opts *o, vb_result *r, vb_verdict *v)
+void vb_gate_check(const vb_baseline_entry *e, const vb_gate_options *o, vb_result *r,
+                   vb_verdict *v)
 {
     memset(v, 0, sizeof *v);
     v->p = 1;
@@ -133,13 +204,14 @@ void vb_gate_check(const vb_baseline_entry *e, const vb_gate_opts *o, vb_result 
         return;
     }
     v->has_baseline = true;
+    v->judged = true;
     if (o->metric == VB_GATE_INSTRUCTIONS && r->instructions >= 0 && e->instructions_p90 > 0) {
         judge_instructions(e, o, r, v);
     } else if (e->median_p90 > 0) {
         judge_time(e, o, margin, r, v);
     }
-    judge_memory("peak_rss", (double)r->peak_rss, e->peak_rss_p90, margin, o->memory_floor_mb, r,
-                 v);
-    judge_memory("heap_peak", (double)r->heap_peak, e->heap_peak_p90, margin, o->memory_floor_mb,
+    judge_memory("peak_rss", process_memory(r, false), e->peak_rss_p90, margin, o->memory_floor_mb,
+                 r, v);
+    judge_memory("heap_peak", process_memory(r, true), e->heap_peak_p90, margin, o->memory_floor_mb,
                  r, v);
 }

@@ -19,15 +19,6 @@
 #endif
 #endif
 
-bool vb__under_valgrind(void)
-{
-#ifdef VB__HAVE_CALLGRIND
-    return RUNNING_ON_VALGRIND != 0;
-#else
-    return false;
-#endif
-}
-
 void vb__callgrind_toggle(void)
 {
 #ifdef VB__HAVE_CALLGRIND

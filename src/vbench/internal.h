@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vb_testing.h"
 #include "vbench/vbench.h"
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -23,7 +24,6 @@ void *vb__malloc(size_t size);
 void *vb__calloc(size_t count, size_t size);
 void *vb__realloc(void *ptr, size_t size);
 void vb__free(void *ptr);
-char *vb__strdup(const char *s);
 
 /* Errors (vb_error.c): fill `err` (may be NULL) and return `code`. */
 vb_status vb__error(vb_error *err, vb_status code, const char *fmt, ...) VB__PRINTF(3, 4);
@@ -66,8 +66,33 @@ void vb__round_reset(vb_state *st, uint64_t iterations);
 /* Marks the benchmark failed with a message (loop.c); the first message wins. */
 void vb__fail(vb_state *st, const char *fmt, ...) VB__PRINTF(2, 3);
 
+/* Runs one repetition of a benchmark in a forked child (isolate.c). */
+vb_status vb__run_forked(const vb_bench *bench, const vb_run_options *cfg, vb_result *out,
+                         vb_error *err);
+/* Gives a passed measured result of one process its one repetition, made of its own figures
+   (runner.c); VB_ERR_NOMEM. Other results get none. */
+vb_status vb__own_repetition(vb_result *r, vb_error *err);
+
+/* The 95% confidence interval of the median of `n` >= 1 sorted values, from order statistics
+   (stats.c). */
+void vb__median_ci_sorted(const double *sorted, size_t n, double *low, double *high);
+/* The early stop of the measurement: whether the half-width of that interval over `n` rounds
+   is at most `precision` x the median (stats.c). */
+bool vb__median_precise(const double *data, size_t n, double precision);
+/* The precision asked of the median when neither the run nor the benchmark says: 1%. */
+#define VB__DEFAULT_PRECISION 0.01
+/* The precision asked of the median (runner.c): 0 for fixed rounds (pedantic, --rounds,
+   .rounds), else the run's (0: no early stop), else the benchmark's (negative: none), else
+   VB__DEFAULT_PRECISION. `cfg` NULL: the defaults. */
+double vb__precision_of(const vb_bench_options *o, const vb_run_options *cfg);
+
 /* The timer precision of the monotonic clock, measured once per process (calibrate.c). */
 double vb__monotonic_precision(void);
+
+/* vb_machine_probe in two parts (vb_machine.c): everything but the commit, and the commit
+   from git (six git processes: vb_main runs them only when a file records the commit). */
+void vb__machine_probe_system(vb_machine *m);
+void vb__machine_probe_commit(vb_machine *m);
 
 /* Machine facts used by several reports (vb_machine.c). */
 const char *vb__cpu_governor(char *buf, size_t size);
@@ -77,8 +102,7 @@ const char *vb__cpu_governor(char *buf, size_t size);
 void vb__hw_begin(void);
 void vb__hw_end(double counts[VB__HW_EVENTS]);
 
-/* Whether the process runs under valgrind (instructions.c). */
-bool vb__under_valgrind(void);
+/* Switches callgrind's collection on or off; nothing outside valgrind (instructions.c). */
 void vb__callgrind_toggle(void);
 
 /* The suite-level steps of vb_main after the runs (suite_gate.c). */
@@ -88,7 +112,7 @@ typedef struct vb__gate_cli {
     bool update;           /* --update-baseline */
     const char *baseline;  /* --baseline FILE */
     vb__env_mode env_mode; /* --env-factor */
-    vb_gate_opts opts;
+    vb_gate_options opts;
 } vb__gate_cli;
 
 /* Instruction counts of the passed results under callgrind (when the gate wants them). */
@@ -101,5 +125,37 @@ int vb__gate_all(FILE *out, const vb__gate_cli *g, vb_machine *m, vb_result *res
                  bool quiet);
 /* --update-baseline; returns 0 or 3. */
 int vb__update_baseline(FILE *out, const vb__gate_cli *g, const vb_suite *suite, bool quiet);
+
+/* The median per iteration of a result over its processes (repetitions): the median of their
+   medians, or the rounds' median for one process (gate.c). */
+double vb__result_median(const vb_result *r);
+/* The run's environment factor for this result: the two-thread kernel's for a benchmark of
+   .threads >= 2 when it was measured, else the kernel's; 1 when the run has none (gate.c). */
+double vb__result_env_factor(const vb_result *r, const vb_machine *m);
+
+/* The exact one-sided Mann-Whitney test (mannwhitney.c): P(U >= U of x) when x and y come from
+   one distribution, for the gate's small samples of process medians (nx x ny <= 100000). */
+vb_status vb__mann_whitney_exact(const double *x, size_t nx, const double *y, size_t ny,
+                                 double *p_greater, vb_error *err);
+/* The smallest p-value that samples of nx and ny values can give: 1 / C(nx + ny, nx). */
+double vb__mann_whitney_min_p(size_t nx, size_t ny);
+
+/* vb_main's paired mode (cli_paired.c). */
+#include "vbench/paired.h"
+typedef struct vb__paired_cli {
+    const char *base_binary; /* --paired BIN: compare with that build (base) */
+    vb_paired_options opts;
+} vb__paired_cli;
+/* The result files a run was asked for. */
+typedef struct vb__outputs {
+    const char *json, *markdown, *html, *gab;
+} vb__outputs;
+void vb__paired_cli_init(vb__paired_cli *pc);
+/* Consumes a paired option at argv[*i]; true when it was one (then *bad tells whether its
+   value was wrong, already reported), false when argv[*i] is something else. */
+bool vb__paired_parse(int argc, char **argv, int *i, vb__paired_cli *pc, bool *bad);
+/* Runs the selected benchmarks paired with pc->base_binary; the exit code. */
+int vb__paired_main(vb__paired_cli *pc, const vb_run_options *cfg, const bool *selected,
+                    const vb__outputs *outs, bool quiet);
 
 #endif

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Isolation: each benchmark in a forked child, its result back over a pipe, a timeout. */
+/* Isolation: a benchmark's process forked, its result back over a pipe, a timeout. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -54,7 +54,7 @@ static bool limit_address_space(const vb_bench *bench)
 }
 
 /* The child: run, send the fixed part of the result and then its data, exit. */
-static void child(int fd, const vb_bench *bench, const vb_config *cfg)
+static void child(int fd, const vb_bench *bench, const vb_run_options *cfg)
 {
     /* A crash must kill the child so the parent can report its signal, whatever handlers the
        host program (a test framework, a crash reporter) installed. */
@@ -70,6 +70,7 @@ static void child(int fd, const vb_bench *bench, const vb_config *cfg)
     vb_run_bench_inprocess(bench, cfg, NULL, &r, &e);
     double *data = r.data;
     r.data = NULL;
+    r.reps = NULL;
     r.bench = NULL;
     const bool ok = write_all(fd, &r, sizeof r) &&
                     (r.ndata == 0 || write_all(fd, data, r.ndata * sizeof *data));
@@ -139,6 +140,8 @@ static vb_status decode(const vb_bench *bench, const char *buf, size_t len, vb_r
     memcpy(out, buf, sizeof *out);
     out->bench = bench;
     out->data = NULL;
+    out->reps = NULL; /* the child's pointer: rebuilt from the fixed part below */
+    out->nreps = 0;
     const size_t ndata = out->ndata;
     out->ndata = 0;
     if (len != sizeof *out + ndata * sizeof(double)) {
@@ -153,7 +156,7 @@ static vb_status decode(const vb_bench *bench, const char *buf, size_t len, vb_r
         memcpy(out->data, buf + sizeof *out, ndata * sizeof(double));
         out->ndata = ndata;
     }
-    return VB_OK;
+    return vb__own_repetition(out, err);
 }
 
 static vb_status harness_error(const vb_bench *bench, vb_result *out, vb_error *err,
@@ -169,16 +172,9 @@ static vb_status harness_error(const vb_bench *bench, vb_result *out, vb_error *
     return vb__error(err, VB_ERR_IO, "%s: %s", bench->fullname, out->msg);
 }
 
-vb_status vb_run_bench(const vb_bench *bench, const vb_config *cfg, vb_result *out, vb_error *err)
+vb_status vb__run_forked(const vb_bench *bench, const vb_run_options *cfg, vb_result *out,
+                         vb_error *err)
 {
-    vb_config defaults;
-    if (!cfg) {
-        vb_config_init(&defaults);
-        cfg = &defaults;
-    }
-    if (!cfg->fork) {
-        return vb_run_bench_inprocess(bench, cfg, NULL, out, err);
-    }
     const double timeout = cfg->timeout > 0          ? cfg->timeout
                            : bench->opts.timeout > 0 ? bench->opts.timeout
                                                      : 300.0;

@@ -9,7 +9,12 @@
    BENCHMARK works the same way); it is written before main() and only read afterwards. */
 static vb_bench *benches;
 static size_t nbenches, capacity;
-static char first_error[256];
+static vb_error first_error; /* code VB_OK until a registration fails */
+
+void vb_bench_options_init(vb_bench_options *o)
+{
+    memset(o, 0, sizeof *o);
+}
 
 size_t vb_registry_count(void)
 {
@@ -26,15 +31,18 @@ void vb_registry_clear(void)
     vb__free(benches);
     benches = NULL;
     nbenches = capacity = 0;
-    first_error[0] = '\0';
+    vb_error_clear(&first_error);
 }
 
-const char *vb_registry_error(void)
+bool vb_registry_error(vb_error *out)
 {
-    return first_error;
+    if (out) {
+        *out = first_error;
+    }
+    return first_error.code != VB_OK;
 }
 
-static vb_status add_one(const char *name, vb_fn fn, const vb_options *opts, bool has_param,
+static vb_status add_one(const char *name, vb_fn fn, const vb_bench_options *opts, bool has_param,
                          long long param, vb_error *err)
 {
     if (nbenches == capacity) {
@@ -74,9 +82,9 @@ static vb_status add_one(const char *name, vb_fn fn, const vb_options *opts, boo
     return VB_OK;
 }
 
-vb_status vb_register(const char *name, vb_fn fn, const vb_options *opts, vb_error *err)
+vb_status vb_register(const char *name, vb_fn fn, const vb_bench_options *opts, vb_error *err)
 {
-    static const vb_options none;
+    static const vb_bench_options none;
     if (!opts) {
         opts = &none;
     }
@@ -104,11 +112,11 @@ vb_status vb_register(const char *name, vb_fn fn, const vb_options *opts, vb_err
     return VB_OK;
 }
 
-void vb__register_or_die(const char *name, vb_fn fn, const vb_options *opts)
+void vb__register_or_die(const char *name, vb_fn fn, const vb_bench_options *opts)
 {
     /* Before main() there is nobody to tell: keep the first error for vb_main to report. */
     vb_error e;
-    if (vb_register(name, fn, opts, &e) != VB_OK && first_error[0] == '\0') {
-        vb__strlcpy(first_error, e.msg, sizeof first_error);
+    if (vb_register(name, fn, opts, &e) != VB_OK && first_error.code == VB_OK) {
+        first_error = e;
     }
 }

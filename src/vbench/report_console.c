@@ -6,11 +6,11 @@
 
 #include "internal.h"
 
-enum { NCOLS = 14, CELL = 160 };
+enum { NCOLS = 15, CELL = 160 };
 
 static const char *const headers[NCOLS] = {
-    "Name",     "Min", "Max",    "Mean",       "StdDev",   "Median",    "IQR",
-    "Outliers", "OPS", "Rounds", "Iterations", "Peak RSS", "Heap peak", "Instr/iter"};
+    "Name", "Min",  "Max",    "Mean",       "StdDev",   "Median",    "IQR",       "Outliers",
+    "OPS",  "Reps", "Rounds", "Iterations", "Peak RSS", "Heap peak", "Instr/iter"};
 
 static void format_bytes(int64_t b, char *buf, size_t size)
 {
@@ -23,7 +23,13 @@ static void format_bytes(int64_t b, char *buf, size_t size)
     }
 }
 
-void vb_report_console_header(FILE *out, const vb_machine *m, const vb_config *cfg)
+void vb_console_options_init(vb_console_options *o)
+{
+    o->color = false;
+    o->verbose = false;
+}
+
+void vb_report_console_header(FILE *out, const vb_machine *m, const vb_run_options *cfg)
 {
     fprintf(out, "vbench %s: %s, %d CPUs", vb_version(),
             m->cpu_brand[0] ? m->cpu_brand : m->machine, m->num_cpus);
@@ -76,9 +82,9 @@ static double column_value(const vb_result *r, int col)
         return r->stats.iqr;
     case 8:
         return r->stats.ops;
-    case 11:
-        return (double)r->peak_rss;
     case 12:
+        return (double)r->peak_rss;
+    case 13:
         return (double)r->heap_peak;
     default:
         return NAN;
@@ -86,7 +92,7 @@ static double column_value(const vb_result *r, int col)
 }
 
 static void print_group(FILE *out, const vb_result *const *rs, size_t n,
-                        const vb_console_opts *opts)
+                        const vb_console_options *opts)
 {
     double smallest = INFINITY;
     for (size_t i = 0; i < n; i++) {
@@ -121,14 +127,15 @@ static void print_group(FILE *out, const vb_result *const *rs, size_t n,
         snprintf(cells[i][7], CELL, "%llu;%llu", (unsigned long long)s->stddev_outliers,
                  (unsigned long long)s->iqr_outliers);
         snprintf(cells[i][8], CELL, "%.4f", s->ops);
-        snprintf(cells[i][9], CELL, "%llu", (unsigned long long)s->rounds);
-        snprintf(cells[i][10], CELL, "%llu", (unsigned long long)r->iterations);
-        format_bytes(r->peak_rss, cells[i][11], CELL);
-        format_bytes(r->heap_peak, cells[i][12], CELL);
+        snprintf(cells[i][9], CELL, "%zu", r->nreps > 0 ? r->nreps : (size_t)1);
+        snprintf(cells[i][10], CELL, "%llu", (unsigned long long)s->rounds);
+        snprintf(cells[i][11], CELL, "%llu", (unsigned long long)r->iterations);
+        format_bytes(r->peak_rss, cells[i][12], CELL);
+        format_bytes(r->heap_peak, cells[i][13], CELL);
         if (r->instructions >= 0) {
-            snprintf(cells[i][13], CELL, "%.0f", r->instructions);
+            snprintf(cells[i][14], CELL, "%.0f", r->instructions);
         } else {
-            snprintf(cells[i][13], CELL, "n/a");
+            snprintf(cells[i][14], CELL, "n/a");
         }
         for (int c = 0; c < NCOLS; c++) {
             const size_t w = strlen(cells[i][c]);
@@ -177,8 +184,8 @@ static void print_group(FILE *out, const vb_result *const *rs, size_t n,
             char lo[32], hi[32];
             fprintf(out, "    median 95%% CI [%s, %s], precision %.0f ns, wall %.3f s",
                     vb_format_time(rs[i]->stats.ci_low, lo, sizeof lo),
-                    vb_format_time(rs[i]->stats.ci_high, hi, sizeof hi), rs[i]->precision * 1e9,
-                    rs[i]->wall_time);
+                    vb_format_time(rs[i]->stats.ci_high, hi, sizeof hi),
+                    rs[i]->timer_precision * 1e9, rs[i]->wall_time);
             if (rs[i]->heap_allocs >= 0) {
                 fprintf(out, ", heap %.1f allocs %.0f B per iteration", rs[i]->heap_allocs,
                         rs[i]->heap_bytes);
@@ -189,7 +196,7 @@ static void print_group(FILE *out, const vb_result *const *rs, size_t n,
     vb__free(cells);
 }
 
-void vb_report_console(FILE *out, const vb_suite *suite, const vb_console_opts *opts)
+void vb_report_console(FILE *out, const vb_suite *suite, const vb_console_options *opts)
 {
     /* One table per group, of the results with statistics, in report order. */
     const vb_result **rows = vb__calloc(suite->count ? suite->count : 1, sizeof *rows);
@@ -229,5 +236,6 @@ void vb_report_console(FILE *out, const vb_suite *suite, const vb_console_opts *
     }
     fprintf(out, "\nLegend:\n  Outliers: 1 Standard Deviation from Mean; 1.5 IQR (InterQuartile "
                  "Range) from 1st Quartile and 3rd Quartile.\n  OPS: Operations Per Second, "
-                 "computed as 1 / Mean\n");
+                 "computed as 1 / Mean\n  Reps: repetitions, each in its own process; "
+                 "Rounds: of all of them\n");
 }

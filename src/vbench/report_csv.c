@@ -29,7 +29,7 @@ vb_status vb_report_csv_write(const vb_suite *suite, const char *path, vb_error 
         return vb__error(err, VB_ERR_IO, "%s: cannot open for writing", path);
     }
     fputs("name,param,min,max,mean,stddev,median,iqr,outliers,ops,rounds,iterations,"
-          "peak_rss_bytes,heap_peak_bytes,heap_allocs_per_iter,outcome\n",
+          "peak_rss_bytes,heap_peak_bytes,heap_allocs_per_iter,outcome,repetitions\n",
           f);
     for (size_t i = 0; i < suite->count; i++) {
         const vb_result *r = &suite->results[i];
@@ -55,7 +55,7 @@ vb_status vb_report_csv_write(const vb_suite *suite, const char *path, vb_error 
         if (r->heap_allocs >= 0) {
             fprintf(f, "%.6g", r->heap_allocs);
         }
-        fprintf(f, ",%s\n", vb_outcome_name(r->outcome));
+        fprintf(f, ",%s,%zu\n", vb_outcome_name(r->outcome), r->nreps);
     }
     const bool bad = ferror(f) != 0;
     if (fclose(f) != 0 || bad) {

@@ -51,6 +51,29 @@ static json_t *commit_info(const vb_machine *m)
                      m->branch[0] ? json_string(m->branch) : json_string("(unknown)"));
 }
 
+/* Each repetition's own figures (one process each): extra_info.repetitions. */
+static json_t *repetitions(const vb_result *r)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < r->nreps; i++) {
+        const vb_repetition *p = &r->reps[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "median", json_real(p->median));
+        json_object_set_new(o, "mean", json_real(p->mean));
+        json_object_set_new(o, "min", json_real(p->min));
+        json_object_set_new(o, "max", json_real(p->max));
+        json_object_set_new(o, "stddev", json_real(p->stddev));
+        json_object_set_new(o, "iqr", json_real(p->iqr));
+        json_object_set_new(o, "rounds", json_integer((json_int_t)p->rounds));
+        json_object_set_new(o, "iterations", json_integer((json_int_t)p->iterations));
+        json_object_set_new(o, "peak_rss", bytes_or_null(p->peak_rss));
+        json_object_set_new(o, "heap_peak", bytes_or_null(p->heap_peak));
+        json_object_set_new(o, "wall_time", json_real(p->wall_time));
+        json_array_append_new(list, o);
+    }
+    return list;
+}
+
 static json_t *extra_info(const vb_result *r)
 {
     json_t *e = json_object();
@@ -68,8 +91,9 @@ static json_t *extra_info(const vb_result *r)
     json_object_set_new(e, "heap_peak_bytes", bytes_or_null(r->heap_peak));
     json_object_set_new(e, "median_ci95_low", json_real(r->stats.ci_low));
     json_object_set_new(e, "median_ci95_high", json_real(r->stats.ci_high));
-    json_object_set_new(e, "timer_precision", json_real(r->precision));
+    json_object_set_new(e, "timer_precision", json_real(r->timer_precision));
     json_object_set_new(e, "wall_time", json_real(r->wall_time));
+    json_object_set_new(e, "repetitions", repetitions(r));
     if (r->instructions >= 0) {
         json_object_set_new(e, "instructions_per_iter", json_real(r->instructions));
     }
@@ -94,9 +118,10 @@ static json_t *extra_info(const vb_result *r)
     }
     if (r->gated) {
         json_object_set_new(e, "gate",
-                            json_pack("{s:s, s:f, s:f, s:f, s:s}", "metric", r->gate_metric,
+                            json_pack("{s:s, s:f, s:f, s:f, s:s, s:b}", "metric", r->gate_metric,
                                       "ratio", r->gate_ratio, "p", r->gate_p, "threshold",
-                                      r->gate_threshold, "verdict", r->gate_verdict));
+                                      r->gate_threshold, "verdict", r->gate_verdict, "judged",
+                                      r->gate_judged));
     }
     for (size_t i = 0; i < r->ncounters; i++) {
         json_object_set_new(e, r->counters[i].name, json_real(r->counters[i].value));
@@ -104,9 +129,9 @@ static json_t *extra_info(const vb_result *r)
     return e;
 }
 
-static json_t *options(const vb_result *r, const vb_config *cfg)
+static json_t *options(const vb_result *r, const vb_run_options *cfg)
 {
-    const vb_options *o = &r->bench->opts;
+    const vb_bench_options *o = &r->bench->opts;
     const long long min_rounds = cfg && cfg->min_rounds > 0 ? cfg->min_rounds
                                  : o->min_rounds > 0        ? o->min_rounds
                                                             : 5;
@@ -114,10 +139,11 @@ static json_t *options(const vb_result *r, const vb_config *cfg)
                             : o->max_time > 0        ? o->max_time
                                                      : 1.0;
     const int warm = cfg && cfg->warmup != VB_DEFAULT ? cfg->warmup : o->warmup;
-    return json_pack("{s:b, s:s, s:I, s:f, s:f, s:b, s:b}", "disable_gc", 0, "timer",
+    return json_pack("{s:b, s:s, s:I, s:f, s:f, s:b, s:b, s:f}", "disable_gc", 0, "timer",
                      "clock_gettime(CLOCK_MONOTONIC)", "min_rounds", (json_int_t)min_rounds,
                      "max_time", max_time, "min_time", o->min_time > 0 ? o->min_time : 5e-6,
-                     "warmup", warm != VB_OFF, "pedantic", o->pedantic != 0);
+                     "warmup", warm != VB_OFF, "pedantic", o->pedantic != 0, "precision",
+                     vb__precision_of(o, cfg));
 }
 
 static json_t *stats(const vb_result *r)
@@ -152,7 +178,7 @@ static json_t *stats(const vb_result *r)
     return o;
 }
 
-static json_t *benchmark(const vb_result *r, const vb_config *cfg)
+static json_t *benchmark(const vb_result *r, const vb_run_options *cfg)
 {
     const vb_bench *b = r->bench;
     json_t *o = json_object();
@@ -193,7 +219,7 @@ static json_t *document(const vb_suite *suite)
         const vb_result *r = &suite->results[i];
         /* Only results with statistics: readers of pytest's files expect stats.ops & co. */
         if (r->ndata > 0 && r->bench) {
-            json_array_append_new(list, benchmark(r, suite->config));
+            json_array_append_new(list, benchmark(r, suite->options));
         }
         if (r->outcome != VB_OUTCOME_PASSED && r->bench) {
             json_array_append_new(failures,

@@ -11,19 +11,35 @@
 #include "report_visual.h"
 #include "vbench/report_files.h"
 
-enum { WIDTH = 960, LABEL_W = 300, PLOT_X = 310, PLOT_W = 600, ROW_H = 24, TITLE_H = 34,
-       AXIS_H = 26 };
+enum {
+    WIDTH = 960,
+    LABEL_W = 300,
+    PLOT_X = 310,
+    PLOT_W = 600,
+    ROW_H = 24,
+    TITLE_H = 34,
+    AXIS_H = 26
+};
 
 /* Writes `s` escaped for XML text and attributes. */
 void vb__xml_escape(FILE *out, const char *s)
 {
     for (; s && *s; s++) {
         switch (*s) {
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '&': fputs("&amp;", out); break;
-        case '"': fputs("&quot;", out); break;
-        default: fputc(*s, out);
+        case '<':
+            fputs("&lt;", out);
+            break;
+        case '>':
+            fputs("&gt;", out);
+            break;
+        case '&':
+            fputs("&amp;", out);
+            break;
+        case '"':
+            fputs("&quot;", out);
+            break;
+        default:
+            fputc(*s, out);
         }
     }
 }
@@ -67,7 +83,8 @@ static size_t groups_of(const json_t *benchmarks, const char **groups, size_t ma
 {
     size_t n = 0, i;
     const json_t *b;
-    json_array_foreach(benchmarks, i, b) {
+    json_array_foreach(benchmarks, i, b)
+    {
         if (!plottable(b)) {
             continue;
         }
@@ -95,7 +112,8 @@ static int panel(FILE *out, const json_t *benchmarks, const char *group, int y)
     double lo = INFINITY, hi = -INFINITY;
     size_t i, rows = 0;
     const json_t *b;
-    json_array_foreach(benchmarks, i, b) {
+    json_array_foreach(benchmarks, i, b)
+    {
         if (!plottable(b) || strcmp(vb__json_str(b, "group"), group) != 0) {
             continue;
         }
@@ -136,7 +154,8 @@ static int panel(FILE *out, const json_t *benchmarks, const char *group, int y)
         }
     }
     int row = 0;
-    json_array_foreach(benchmarks, i, b) {
+    json_array_foreach(benchmarks, i, b)
+    {
         if (!plottable(b) || strcmp(vb__json_str(b, "group"), group) != 0) {
             continue;
         }
@@ -163,13 +182,12 @@ static int panel(FILE *out, const json_t *benchmarks, const char *group, int y)
         fprintf(out, "<line class=\"whisker\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>\n", xl,
                 cy, xh, cy);
         const double bx = xpos(q1 > 0 ? q1 : mn, lo, hi), bw = xpos(q3 > 0 ? q3 : mx, lo, hi) - bx;
-        fprintf(out,
-                "<rect class=\"box\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\"/>\n", bx,
+        fprintf(out, "<rect class=\"box\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\"/>\n", bx,
                 cy - 7, bw > 1 ? bw : 1, 14);
         fprintf(out, "<line class=\"median\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>\n",
                 xpos(med, lo, hi), cy - 8, xpos(med, lo, hi), cy + 8);
-        fprintf(out, "<circle class=\"mean\" cx=\"%.1f\" cy=\"%d\" r=\"3\"/>\n",
-                xpos(mean, lo, hi), cy);
+        fprintf(out, "<circle class=\"mean\" cx=\"%.1f\" cy=\"%d\" r=\"3\"/>\n", xpos(mean, lo, hi),
+                cy);
         fprintf(out, "<line class=\"extreme\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>\n",
                 xpos(mn, lo, hi), cy - 3, xpos(mn, lo, hi), cy + 3);
         fprintf(out, "<line class=\"extreme\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>\n",
@@ -191,7 +209,8 @@ int vb__svg_render(FILE *out, const json_t *results)
     const json_t *b;
     for (size_t g = 0; g < ngroups; g++) {
         size_t rows = 0;
-        json_array_foreach(benchmarks, i, b) {
+        json_array_foreach(benchmarks, i, b)
+        {
             rows += plottable(b) && strcmp(vb__json_str(b, "group"), groups[g]) == 0;
         }
         height += TITLE_H + (int)rows * ROW_H + AXIS_H + 10;

@@ -21,4 +21,11 @@ void vb__format_seconds(double s, char *buf, size_t size);
 /* The string member `key` of `o`, "" when absent. */
 const char *vb__json_str(const json_t *o, const char *key);
 
+/* Writes the trends section of the HTML report: each benchmark's time series of the history
+   with its levels and change points (report_trend.c). */
+struct vb_history;
+struct vb_history_step;
+void vb__trend_render(FILE *out, const struct vb_history *h, const struct vb_history_step *steps,
+                      size_t nsteps);
+
 #endif

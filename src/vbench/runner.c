@@ -6,11 +6,13 @@
 
 #include "internal.h"
 
-void vb_config_init(vb_config *cfg)
+void vb_run_options_init(vb_run_options *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
     cfg->fork = true;
     cfg->memory = true;
+    cfg->precision = -1;
+    cfg->repetitions = 1;
     cfg->sort = VB_SORT_NAME;
 }
 
@@ -35,6 +37,7 @@ void vb_result_clear(vb_result *r)
 {
     if (r) {
         vb__free(r->data);
+        vb__free(r->reps);
         memset(r, 0, sizeof *r);
     }
 }
@@ -51,7 +54,7 @@ typedef struct runner {
 static double run_round(void *ctx, uint64_t loops)
 {
     runner *rn = ctx;
-    const vb_options *o = &rn->bench->opts;
+    const vb_bench_options *o = &rn->bench->opts;
     if (rn->run.failed) {
         return -1;
     }
@@ -83,10 +86,56 @@ static long long pick_ll(long long cli, long long bench, long long fallback)
     return cli > 0 ? cli : bench > 0 ? bench : fallback;
 }
 
-static vb_status measure(runner *rn, const vb_config *cfg, vb_result *out, vb_error *err)
+double vb__precision_of(const vb_bench_options *o, const vb_run_options *cfg)
 {
-    const vb_options *o = &rn->bench->opts;
-    uint64_t iterations, rounds, warmup_rounds;
+    if (o->pedantic || o->rounds > 0 || (cfg && cfg->rounds > 0)) {
+        return 0;
+    }
+    if (cfg && cfg->precision >= 0) {
+        return cfg->precision;
+    }
+    return o->precision > 0 ? o->precision : o->precision < 0 ? 0 : VB__DEFAULT_PRECISION;
+}
+
+/* Runs the measured rounds into out->data: `rounds` at most (max_time's share), fewer when
+   `precision` > 0 and the median is known that well: checked after `min_rounds` rounds, then
+   each time the rounds have grown by a quarter. Returns false when a round failed. */
+static bool run_rounds(runner *rn, uint64_t iterations, uint64_t rounds, uint64_t min_rounds,
+                       double precision, vb_result *out, vb_status *s, vb_error *err)
+{
+    size_t cap = 0;
+    uint64_t check = min_rounds;
+    for (uint64_t i = 0; i < rounds; i++) {
+        if (out->ndata == cap) {
+            /* Grown as needed: max_time over a fast round can mean millions of rounds. */
+            cap = cap == 0 ? 64 : 2 * cap;
+            cap = (uint64_t)cap > rounds ? (size_t)rounds : cap;
+            double *grown = vb__realloc(out->data, cap * sizeof *grown);
+            if (!grown) {
+                *s = vb__nomem(err);
+                return true;
+            }
+            out->data = grown;
+        }
+        const double d = run_round(rn, iterations);
+        if (d < 0) {
+            return false;
+        }
+        out->data[out->ndata++] = d / (double)iterations;
+        if (precision > 0 && out->ndata >= check) {
+            if (vb__median_precise(out->data, out->ndata, precision)) {
+                break;
+            }
+            check = out->ndata + out->ndata / 4 + 1;
+        }
+    }
+    return true;
+}
+
+static vb_status measure(runner *rn, const vb_run_options *cfg, vb_result *out, vb_error *err)
+{
+    const vb_bench_options *o = &rn->bench->opts;
+    uint64_t iterations, rounds, warmup_rounds, min_rounds = 1;
     const int warm = cfg->warmup != VB_DEFAULT ? cfg->warmup : o->warmup;
     if (o->pedantic) {
         iterations = (uint64_t)(o->iterations > 0 ? o->iterations : 1);
@@ -94,20 +143,21 @@ static vb_status measure(runner *rn, const vb_config *cfg, vb_result *out, vb_er
         warmup_rounds =
             warm == VB_OFF ? 0 : (uint64_t)(o->warmup_rounds > 0 ? o->warmup_rounds : 0);
     } else {
-        vb_calib_params p;
-        p.precision = out->precision;
-        p.min_time = o->min_time > 0 ? o->min_time : 5e-6;
-        p.max_time = pick(cfg->max_time, o->max_time, 1.0);
-        p.calibration_precision = 10;
-        p.min_rounds = pick_ll(cfg->min_rounds, o->min_rounds, 5);
+        vb_calibrate_options p;
+        vb_calibrate_options_init(&p);
+        p.timer_precision = out->timer_precision;
+        p.min_time = o->min_time > 0 ? o->min_time : p.min_time;
+        p.max_time = pick(cfg->max_time, o->max_time, p.max_time);
+        p.min_rounds = pick_ll(cfg->min_rounds, o->min_rounds, p.min_rounds);
         p.warmup = warm != VB_OFF;
-        p.warmup_iterations = o->warmup_iterations > 0 ? o->warmup_iterations : 100000;
-        vb_calib_result c;
+        p.warmup_iterations = o->warmup_iterations > 0 ? o->warmup_iterations : p.warmup_iterations;
+        vb_calibrate_result c;
         const vb_status cs = vb_calibrate(&p, run_round, rn, &c, err);
         if (cs != VB_OK) {
             return rn->run.failed ? VB_OK : cs;
         }
         iterations = c.iterations;
+        min_rounds = (uint64_t)p.min_rounds;
         rounds = (uint64_t)pick_ll(cfg->rounds, o->rounds, (long long)c.rounds);
         warmup_rounds = c.warmup_rounds < rounds ? c.warmup_rounds : rounds;
     }
@@ -116,16 +166,10 @@ static vb_status measure(runner *rn, const vb_config *cfg, vb_result *out, vb_er
             return VB_OK;
         }
     }
-    out->data = vb__malloc((size_t)rounds * sizeof *out->data);
-    if (!out->data) {
-        return vb__nomem(err);
-    }
-    for (uint64_t i = 0; i < rounds; i++) {
-        const double d = run_round(rn, iterations);
-        if (d < 0) {
-            return VB_OK;
-        }
-        out->data[out->ndata++] = d / (double)iterations;
+    vb_status s = VB_OK;
+    if (!run_rounds(rn, iterations, rounds, min_rounds, vb__precision_of(o, cfg), out, &s, err) ||
+        s != VB_OK) {
+        return s;
     }
     out->iterations = iterations;
     out->warmup_rounds = warmup_rounds;
@@ -160,12 +204,12 @@ static void measure_heap(runner *rn, vb_result *out)
     out->heap_peak = rn->run.heap.peak_live;
 }
 
-vb_status vb_run_bench_inprocess(const vb_bench *bench, const vb_config *cfg, const vb_clock *clock,
-                                 vb_result *out, vb_error *err)
+vb_status vb_run_bench_inprocess(const vb_bench *bench, const vb_run_options *cfg,
+                                 const vb_clock *clock, vb_result *out, vb_error *err)
 {
-    vb_config defaults;
+    vb_run_options defaults;
     if (!cfg) {
-        vb_config_init(&defaults);
+        vb_run_options_init(&defaults);
         cfg = &defaults;
     }
     memset(out, 0, sizeof *out);
@@ -183,13 +227,13 @@ vb_status vb_run_bench_inprocess(const vb_bench *bench, const vb_config *cfg, co
     rn.run.smoke = cfg->smoke;
     rn.run.has_param = bench->has_param;
     rn.run.param = bench->param;
-    out->precision = clock ? vb_timer_precision(clock) : vb__monotonic_precision();
+    out->timer_precision = clock ? vb_timer_precision(clock) : vb__monotonic_precision();
 
     const uint64_t t0 = rn.run.clock->now_ns(rn.run.clock->ctx);
     vb_rss_reset_peak();
     const int64_t rss_before = vb_rss_current();
     vb_status s = VB_OK;
-    const vb_options *o = &bench->opts;
+    const vb_bench_options *o = &bench->opts;
     if (o->setup && o->setup(&rn.st) != 0) {
         vb__fail(&rn.st, "setup of %s failed", bench->fullname);
     } else {
@@ -237,6 +281,24 @@ vb_status vb_run_bench_inprocess(const vb_bench *bench, const vb_config *cfg, co
     }
     out->outcome = VB_OUTCOME_PASSED;
     vb_check_limits(out);
+    return vb__own_repetition(out, err);
+}
+
+vb_status vb__own_repetition(vb_result *r, vb_error *err)
+{
+    if (r->outcome != VB_OUTCOME_PASSED || r->smoke || r->ndata == 0) {
+        return VB_OK;
+    }
+    r->reps = vb__malloc(sizeof *r->reps);
+    if (!r->reps) {
+        return vb__nomem(err);
+    }
+    const vb_stats *s = &r->stats;
+    const vb_repetition one = {s->median,   s->mean,      s->min,      s->max,
+                               s->stddev,   s->iqr,       s->rounds,   r->iterations,
+                               r->peak_rss, r->heap_peak, r->wall_time};
+    r->reps[0] = one;
+    r->nreps = 1;
     return VB_OK;
 }
 
@@ -254,7 +316,7 @@ bool vb_check_limits(vb_result *r)
     if (r->outcome != VB_OUTCOME_PASSED || !r->bench) {
         return r->outcome == VB_OUTCOME_PASSED;
     }
-    const vb_options *o = &r->bench->opts;
+    const vb_bench_options *o = &r->bench->opts;
     const double mib = 1024.0 * 1024.0;
     char buf[192] = "";
     if (!r->smoke && r->ndata > 0) {

@@ -146,14 +146,34 @@ vb_status vb_stats_compute(const double *data, size_t n, vb_stats *out, vb_error
         out->hd15iqr = pos == n ? s[n - 1] : s[pos];
     }
 
+    vb__median_ci_sorted(s, n, &out->ci_low, &out->ci_high);
+    vb__free(s);
+    return VB_OK;
+}
+
+void vb__median_ci_sorted(const double *s, size_t n, double *low, double *high)
+{
     /* Order-statistic confidence interval of the median: 1-based ranks
        floor((n - 1.96 sqrt n) / 2) and ceil(1 + (n + 1.96 sqrt n) / 2), clamped to [1, n]. */
     const double half = 1.96 * sqrt((double)n);
     double lo = floor(((double)n - half) / 2), hi = ceil(1 + ((double)n + half) / 2);
     lo = lo < 1 ? 1 : lo > (double)n ? (double)n : lo;
     hi = hi < 1 ? 1 : hi > (double)n ? (double)n : hi;
-    out->ci_low = s[(size_t)lo - 1];
-    out->ci_high = s[(size_t)hi - 1];
+    *low = s[(size_t)lo - 1];
+    *high = s[(size_t)hi - 1];
+}
+
+bool vb__median_precise(const double *data, size_t n, double precision)
+{
+    double *s = n > 0 ? vb__malloc(n * sizeof *s) : NULL;
+    if (!s) {
+        return false; /* out of memory: measure on, to max_time */
+    }
+    memcpy(s, data, n * sizeof *s);
+    vb_stats_sort(s, n);
+    double lo, hi;
+    vb__median_ci_sorted(s, n, &lo, &hi);
+    const double median = vb_stats_median_sorted(s, n);
     vb__free(s);
-    return VB_OK;
+    return median > 0 && (hi - lo) / 2 <= precision * median;
 }

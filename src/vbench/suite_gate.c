@@ -136,58 +136,81 @@ int vb__gate_all(FILE *out, const vb__gate_cli *g, vb_machine *m, vb_result *res
         if (results[i].bench &&
             vb_baseline_lookup(base, results[i].bench->fullname, &entries[i], NULL) == VB_OK &&
             results[i].ndata > 0 && entries[i].median_p90 > 0) {
-            ratios[nratios++] = results[i].stats.median / entries[i].median_p90;
+            ratios[nratios++] = vb__result_median(&results[i]) / entries[i].median_p90;
         }
     }
     /* The two environment factors: the kernel's time against the reference machine's, and
        the median ratio of this run to the baseline across benchmarks. */
     const double ref = vb_baseline_reference_time(base);
     const double kernel = ref > 0 && m->calib_time > 0 ? m->calib_time / ref : 1;
+    const double ref2 = vb_baseline_reference_time_threads(base);
+    const double kernel2 =
+        ref2 > 0 && m->calib_time_threads > 0 ? m->calib_time_threads / ref2 : kernel;
     double median = 1;
     if (nratios > 0) {
         qsort(ratios, nratios, sizeof *ratios, cmp_double);
         median = vb_stats_median_sorted(ratios, nratios);
     }
-    vb_gate_opts opts = g->opts;
+    vb_gate_options opts = g->opts;
     opts.env_factor = g->env_mode == VB__ENV_KERNEL   ? kernel
                       : g->env_mode == VB__ENV_MEDIAN ? median
                                                       : 1;
     m->env_factor = opts.env_factor;
+    m->env_factor_threads = g->env_mode == VB__ENV_KERNEL ? kernel2 : opts.env_factor;
     if (!quiet) {
         fprintf(out, "\nRegression gate against %s%s\n", g->baseline,
                 base ? "" : " (none yet: absolute limits only)");
         if (base) {
             fprintf(out,
-                    "environment factor: kernel %.3f (%.2f ms vs %.2f ms), median ratio %.3f "
-                    "over %zu benchmarks; the gate uses %s\n",
-                    kernel, m->calib_time * 1e3, ref * 1e3, median, nratios,
-                    g->env_mode == VB__ENV_KERNEL   ? "the kernel's"
+                    "environment factor: kernel %.3f (%.2f ms vs %.2f ms), two-thread kernel "
+                    "%.3f (%.2f ms vs %.2f ms), median ratio %.3f over %zu benchmarks; the gate "
+                    "uses %s\n",
+                    kernel, m->calib_time * 1e3, ref * 1e3, kernel2, m->calib_time_threads * 1e3,
+                    ref2 * 1e3, median, nratios,
+                    g->env_mode == VB__ENV_KERNEL
+                        ? "the kernels' (two-thread for benchmarks of .threads >= 2)"
                     : g->env_mode == VB__ENV_MEDIAN ? "the median ratio"
                                                     : "none");
         }
     }
+    size_t judged = 0, measured = 0;
     for (size_t i = 0; i < n; i++) {
         vb_result *r = &results[i];
         vb_verdict v;
+        const bool multi = r->bench && r->bench->opts.threads > 1 && entries[i].threads > 1;
+        opts.env_factor = g->env_mode == VB__ENV_KERNEL   ? (multi ? kernel2 : kernel)
+                          : g->env_mode == VB__ENV_MEDIAN ? median
+                                                          : 1;
         vb_gate_check(entries[i].runs ? &entries[i] : NULL, &opts, r, &v);
+        measured += r->bench && r->ndata > 0;
+        judged += v.judged;
         if (v.has_baseline) {
             r->gated = true;
             r->gate_ratio = v.ratio;
             r->gate_p = v.p;
             r->gate_threshold = v.threshold;
             vb__strlcpy(r->gate_metric, v.metric, sizeof r->gate_metric);
+            r->gate_judged = v.judged;
             vb__strlcpy(r->gate_verdict,
-                        v.regression ? "regression" : v.improvement ? "improved" : "ok",
+                        v.regression    ? "regression"
+                        : v.improvement ? "improved"
+                        : v.judged      ? "ok"
+                                        : "not judged",
                         sizeof r->gate_verdict);
         }
         if (!quiet && r->bench && r->ndata > 0) {
-            fprintf(out, "  %-40s %-10s %s\n", r->bench->fullname,
+            fprintf(out, "  %-40s %-12s %s\n", r->bench->fullname,
                     v.regression    ? "REGRESSION"
                     : v.improvement ? "improved"
-                                    : "ok",
+                    : v.judged      ? "ok"
+                                    : "not judged",
                     v.msg);
         }
         vb_baseline_entry_clear(&entries[i]);
+    }
+    if (!quiet) {
+        fprintf(out, "the gate judged %zu of %zu benchmarks%s\n", judged, measured,
+                judged < measured ? " (the others could not have alerted: see their lines)" : "");
     }
     vb__free(entries);
     vb__free(ratios);

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The one pair of allocation wrappers every allocation of libvbench goes through. */
 #include <stdlib.h>
-#include <string.h>
 
 #include "internal.h"
 
@@ -23,14 +22,4 @@ void *vb__realloc(void *ptr, size_t size)
 void vb__free(void *ptr)
 {
     free(ptr);
-}
-
-char *vb__strdup(const char *s)
-{
-    const size_t n = strlen(s) + 1;
-    char *p = vb__malloc(n);
-    if (p) {
-        memcpy(p, s, n);
-    }
-    return p;
 }

@@ -89,7 +89,7 @@ static void cpuinfo(vb_machine *m)
     fclose(f);
 }
 
-static void git_info(vb_machine *m)
+void vb__machine_probe_commit(vb_machine *m)
 {
     char buf[256];
     vb__strlcpy(m->commit_id, "unversioned", sizeof m->commit_id);
@@ -110,7 +110,7 @@ static void git_info(vb_machine *m)
                buf[0] != '\0';
 }
 
-void vb_machine_probe(vb_machine *m)
+void vb__machine_probe_system(vb_machine *m)
 {
     memset(m, 0, sizeof *m);
     struct timeval tv;
@@ -155,7 +155,12 @@ void vb_machine_probe(vb_machine *m)
              __GNUC_PATCHLEVEL__);
 #endif
     m->optimized = true;
-    git_info(m);
+}
+
+void vb_machine_probe(vb_machine *m)
+{
+    vb__machine_probe_system(m);
+    vb__machine_probe_commit(m);
 }
 
 int vb_machine_warnings(const vb_machine *m, char *buf, size_t size)

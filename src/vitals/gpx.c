@@ -1,12 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* GPX 1.1 workout routes (the workout-routes GPX files of export.zip) to route points, streamed
- * through libxml2's SAX2 push parser. */
+ * through the XML front end (xml_front.h). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
-#include <libxml/parser.h>
-#include <libxml/xmlerror.h>
 
 #include "gpx_internal.h"
 #include "internal.h"
@@ -17,7 +14,7 @@ enum { F_NONE, F_ELE, F_TIME, F_SPEED, F_COURSE, F_HACC, F_VACC };
 
 typedef struct gpx {
     vt_reader *reader;
-    xmlParserCtxtPtr ctxt;
+    vt__xml_parser *xml;
     const char *name;
     uint32_t ref;
     vt_status status;
@@ -35,27 +32,22 @@ static void gpx_fail(gpx *g, vt_status st, const char *what)
     if (g->status != VT_OK) {
         return;
     }
-    const uint32_t line = g->ctxt && g->ctxt->input ? (uint32_t)g->ctxt->input->line : 0;
-    const uint32_t col = g->ctxt && g->ctxt->input ? (uint32_t)g->ctxt->input->col : 0;
+    const uint32_t line = vt__xml_line(g->xml);
+    const uint32_t col = vt__xml_column(g->xml);
     g->status = st;
     vt__error_at(&g->err, st, 0, line, col, "%s:%u:%u: %s", g->name, line, col, what);
-    if (g->ctxt) {
-        xmlStopParser(g->ctxt);
-    }
+    vt__xml_stop(g->xml);
 }
 
-static void gpx_error(void *user, xmlErrorPtr e)
+static void on_error(void *ctx, const vt__xml_error *e)
 {
-    gpx *g = user;
-    if (!e || e->level < XML_ERR_ERROR || g->status != VT_OK) {
+    gpx *g = ctx;
+    if (g->status != VT_OK) {
         return;
     }
-    char msg[200];
-    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "XML error");
-    msg[strcspn(msg, "\r\n")] = '\0';
-    g->status = VT_ERR_PARSE;
-    vt__error_at(&g->err, VT_ERR_PARSE, 0, (uint32_t)e->line, (uint32_t)e->int2, "%s:%d:%d: %s",
-                 g->name, e->line, e->int2, msg);
+    g->status = e->code;
+    vt__error_at(&g->err, e->code, 0, e->line, e->column, "%s:%u:%u: %s", g->name, e->line,
+                 e->column, e->message);
 }
 
 static void flush(gpx *g)
@@ -66,7 +58,7 @@ static void flush(gpx *g)
         if (st != VT_OK) {
             g->status = st;
             g->err = e;
-            xmlStopParser(g->ctxt);
+            vt__xml_stop(g->xml);
         }
     }
     g->count = 0;
@@ -78,17 +70,9 @@ static double num(const char *s, size_t len)
     return vt__parse_decimal(s, len, &v) ? v : NAN;
 }
 
-static void on_start(void *user, const xmlChar *localname, const xmlChar *prefix,
-                     const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
-                     int nb_attributes, int nb_defaulted, const xmlChar **a)
+static void on_start(void *ctx, const char *n, const vt__xml_attr *a, size_t nb)
 {
-    gpx *g = user;
-    const char *n = (const char *)localname;
-    (void)prefix;
-    (void)uri;
-    (void)nb_namespaces;
-    (void)namespaces;
-    (void)nb_defaulted;
+    gpx *g = ctx;
     if (g->status != VT_OK) {
         return;
     }
@@ -105,12 +89,11 @@ static void on_start(void *user, const xmlChar *localname, const xmlChar *prefix
         p->utc_ms = INT64_MIN;
         p->latitude = p->longitude = p->elevation = p->speed = p->course = NAN;
         p->horizontal_accuracy = p->vertical_accuracy = NAN;
-        for (int i = 0; i < nb_attributes; i++, a += 5) {
-            const size_t len = (size_t)(a[4] - a[3]);
-            if (strcmp((const char *)a[0], "lat") == 0) {
-                p->latitude = num((const char *)a[3], len);
-            } else if (strcmp((const char *)a[0], "lon") == 0) {
-                p->longitude = num((const char *)a[3], len);
+        for (size_t i = 0; i < nb; i++, a++) {
+            if (strcmp(a->name, "lat") == 0) {
+                p->latitude = num(a->value, a->len);
+            } else if (strcmp(a->name, "lon") == 0) {
+                p->longitude = num(a->value, a->len);
             }
         }
         g->in_point = 1;
@@ -129,24 +112,21 @@ static void on_start(void *user, const xmlChar *localname, const xmlChar *prefix
                                           : F_NONE;
 }
 
-static void on_text(void *user, const xmlChar *ch, int len)
+static void on_text(void *ctx, const char *text, size_t len)
 {
-    gpx *g = user;
-    if (g->field == F_NONE || len <= 0) {
+    gpx *g = ctx;
+    if (g->field == F_NONE) {
         return;
     }
-    const size_t n = (size_t)len;
-    if (g->text_len + n < sizeof g->text) {
-        memcpy(g->text + g->text_len, ch, n);
-        g->text_len += n;
+    if (g->text_len + len < sizeof g->text) {
+        memcpy(g->text + g->text_len, text, len);
+        g->text_len += len;
     }
 }
 
-static void on_end(void *user, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri)
+static void on_end(void *ctx, const char *name)
 {
-    gpx *g = user;
-    (void)prefix;
-    (void)uri;
+    gpx *g = ctx;
     if (g->status != VT_OK) {
         return;
     }
@@ -154,7 +134,7 @@ static void on_end(void *user, const xmlChar *localname, const xmlChar *prefix, 
     if (!g->in_point) {
         return;
     }
-    if (strcmp((const char *)localname, "trkpt") == 0) {
+    if (strcmp(name, "trkpt") == 0) {
         g->in_point = 0;
         if (++g->count == GPX_BATCH) {
             flush(g);
@@ -190,12 +170,6 @@ static void on_end(void *user, const xmlChar *localname, const xmlChar *prefix, 
     g->field = F_NONE;
 }
 
-static void ignore_generic_error(void *ctx, const char *fmt, ...)
-{
-    (void)ctx;
-    (void)fmt;
-}
-
 vt_status vt__gpx_read(vt_reader *reader, uint32_t ref, const char *name, vt__read_fn read,
                        void *read_ctx, vt_error *err)
 {
@@ -206,24 +180,17 @@ vt_status vt__gpx_read(vt_reader *reader, uint32_t ref, const char *name, vt__re
     g->reader = reader;
     g->name = name;
     g->ref = ref;
-    xmlSAXHandler sax;
-    memset(&sax, 0, sizeof sax);
-    sax.initialized = XML_SAX2_MAGIC;
-    sax.startElementNs = on_start;
-    sax.endElementNs = on_end;
-    sax.characters = on_text;
-    sax.serror = gpx_error;
-    g->ctxt = xmlCreatePushParserCtxt(&sax, g, NULL, 0, name);
-    vt_status st = VT_OK;
-    if (!g->ctxt) {
-        st = vt__error(err, VT_ERR_NOMEM, "cannot create the XML parser");
+    vt__xml_events events;
+    events.ctx = g;
+    events.start = on_start;
+    events.end = on_end;
+    events.text = on_text;
+    events.error = on_error;
+    vt_status st = vt__xml_parser_new(vt__reader_xml_engine(reader), &events, name, &g->xml, err);
+    if (st != VT_OK) {
         vt__free(g);
         return st;
     }
-    /* As in reader.c: NOENT only decodes `&amp;`; without getEntity/entityDecl handlers no
-     * other entity is ever expanded. */
-    xmlCtxtUseOptions(g->ctxt,
-                      XML_PARSE_NOENT | XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     char buf[64 * 1024];
     for (;;) {
         const long n = read(read_ctx, buf, sizeof buf, err);
@@ -231,17 +198,7 @@ vt_status vt__gpx_read(vt_reader *reader, uint32_t ref, const char *name, vt__re
             st = err ? err->code : VT_ERR_IO;
             break;
         }
-        /* libxml2's context-free errors (encoding) would print to stderr: keep them quiet;
-         * the parse fails and is reported as malformed GPX all the same. */
-        const xmlGenericErrorFunc saved = xmlGenericError;
-        void *const saved_ctx = xmlGenericErrorContext;
-        xmlSetGenericErrorFunc(NULL, ignore_generic_error);
-        const int rc = xmlParseChunk(g->ctxt, buf, (int)n, n == 0);
-        xmlSetGenericErrorFunc(saved_ctx, saved);
-        if (g->status == VT_OK && rc != 0) {
-            gpx_fail(g, VT_ERR_PARSE, "malformed GPX");
-        }
-        if (g->status != VT_OK || n == 0) {
+        if (!vt__xml_parse(g->xml, buf, (size_t)n, n == 0) || n == 0) {
             break;
         }
     }
@@ -254,7 +211,7 @@ vt_status vt__gpx_read(vt_reader *reader, uint32_t ref, const char *name, vt__re
             *err = g->err;
         }
     }
-    xmlFreeParserCtxt(g->ctxt);
+    vt__xml_parser_free(g->xml);
     vt__free(g);
     return st;
 }

@@ -11,11 +11,11 @@
 
 #if defined(__GNUC__) || defined(__clang__)
 #define VT__PRINTF(f, a) __attribute__((format(printf, f, a)))
-#define VT__LIKELY(x) __builtin_expect(!!(x), 1)
-#define VT__UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define VT__LIKELY(x)    __builtin_expect(!!(x), 1)
+#define VT__UNLIKELY(x)  __builtin_expect(!!(x), 0)
 #else
 #define VT__PRINTF(f, a)
-#define VT__LIKELY(x) (x)
+#define VT__LIKELY(x)   (x)
 #define VT__UNLIKELY(x) (x)
 #endif
 
@@ -56,8 +56,8 @@ int vt__xml_filter_in_body(const vt__xml_filter *f);
 /* Filters buf[0..len) in place. `*keep` gets the number of trailing bytes that must be
  * passed again, in front of the next block, because they may start a `<!DOCTYPE` (0 when
  * `final`). Errors name `name` and the position. */
-vt_status vt__xml_filter_run(vt__xml_filter *f, char *buf, size_t len, int final,
-                             size_t *keep, const char *name, vt_error *err);
+vt_status vt__xml_filter_run(vt__xml_filter *f, char *buf, size_t len, int final, size_t *keep,
+                             const char *name, vt_error *err);
 
 /* decimal.c: decimal numbers of the export. Parses all of s[0..len) as a decimal number
  * ([+-]digits[.digits][e[+-]digits]); returns 1 and sets *out, or 0 when it is not one. */
@@ -70,7 +70,8 @@ int vt__parse_iso_ms(const char *s, size_t len, int64_t *out);
  * so caches keyed by pool ids can tell one pool from another allocated at the same address. */
 uint64_t vt__strpool_serial(const vt_strpool *pool);
 
-/* Store (store.c): the SQLite connection of a store, for the other store_*.c files. */
+/* Store (store.c, store_schema.c, store_records.c; their shared state is store_private.h):
+ * the SQLite connection of a store, for store_items.c, store_cursor.c and the import. */
 struct sqlite3;
 struct sqlite3 *vt__store_db(vt_store *store);
 /* Copies SQLite's last error message of `db` into `err` with a prefix saying what failed. */
@@ -89,24 +90,54 @@ vt_status vt__store_flush(vt_store *store, vt_error *err);
 vt_status vt__store_insert_id(vt_store *store, const vt_record *rec, const vt_strpool *strings,
                               vt_insert_stats *stats, int64_t *id, vt_error *err);
 
+/* Reading records for the daily calculator (store_cursor.c). The strings of one kind, in id
+ * order: `fn` gets each id and its text (borrowed for the call). */
+typedef enum vt__store_names_kind {
+    VT__NAMES_TYPES, /* HK identifiers */
+    VT__NAMES_SOURCES,
+    VT__NAMES_UNITS
+} vt__store_names_kind;
+typedef vt_status (*vt__store_name_fn)(void *ctx, int64_t id, const char *text, size_t len,
+                                       vt_error *err);
+vt_status vt__store_names(vt_store *store, vt__store_names_kind kind, vt__store_name_fn fn,
+                          void *ctx, vt_error *err);
+/* A cursor over the samples of one record type at a time, in (local day, start) order
+ * through the natural-key index, within an optional range of days. */
+typedef struct vt__samples vt__samples;
+/* One sample; `day` (YYYY-MM-DD, `day_len` bytes, not NUL-terminated) is borrowed until the
+ * next call. Source and unit are ids of vt__store_names (unit 0 when none). */
+typedef struct vt__sample {
+    const char *day;
+    size_t day_len;
+    int64_t source_id, unit_id;
+    int64_t start_utc, end_utc;
+    int has_value;
+    double value;
+} vt__sample;
+vt_status vt__samples_open(vt_store *store, int has_from, int32_t from_day, int has_to,
+                           int32_t to_day, vt__samples **out, vt_error *err);
+/* Starts over at the first sample of `type_id` (an id of VT__NAMES_TYPES). */
+void vt__samples_select(vt__samples *c, int64_t type_id);
+/* The next sample of the selected type: *more is 1 and `sample` filled, or 0 at its end. */
+vt_status vt__samples_next(vt__samples *c, vt__sample *sample, int *more, vt_error *err);
+void vt__samples_close(vt__samples *c);
+
 /* Import tables (store_items.c): creates the tables of workouts, correlations, activity
  * summaries, routes and other elements inside the schema's creation transaction. */
 vt_status vt__store_items_schema(struct sqlite3 *db, vt_error *err);
 /* The inserter of those items, used by the import (import.c) inside its transaction. */
 typedef struct vt__items vt__items;
-vt_status vt__items_open(vt_store *store, vt_items_stats *stats, vt__items **out,
-                         vt_error *err);
+vt_status vt__items_open(vt_store *store, vt_items_stats *stats, vt__items **out, vt_error *err);
 void vt__items_close(vt__items *items);
 vt_status vt__items_export_info(vt__items *items, const vt_export_info *info,
                                 const vt_strpool *strings, vt_error *err);
-vt_status vt__items_workout(vt__items *items, const vt_workout *workout,
-                            const vt_strpool *strings, vt_error *err);
+vt_status vt__items_workout(vt__items *items, const vt_workout *workout, const vt_strpool *strings,
+                            vt_error *err);
 vt_status vt__items_route_points(vt__items *items, uint32_t ref, const vt_route_point *points,
                                  size_t count, const vt_strpool *strings, vt_error *err);
 /* Stores a correlation and, through vt_store_insert, its members (counted in `records`). */
 vt_status vt__items_correlation(vt__items *items, vt_store *store, const vt_correlation *corr,
-                                const vt_strpool *strings, vt_insert_stats *records,
-                                vt_error *err);
+                                const vt_strpool *strings, vt_insert_stats *records, vt_error *err);
 vt_status vt__items_activity_summary(vt__items *items, const vt_activity_summary *summary,
                                      const vt_strpool *strings, vt_error *err);
 vt_status vt__items_element(vt__items *items, const vt_element *element, vt_error *err);

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* What the export sources (export_source.c, gpx.c) need of the push reader (reader.c). */
+/* What the export sources (export_source.c, gpx.c) need of the push reader (reader.c); the
+ * reader's own state is in reader_private.h. */
 #ifndef VITALS_READER_INTERNAL_H
 #define VITALS_READER_INTERNAL_H
 
 #include "vitals/reader.h"
+#include "xml_front.h"
 
 /* Ends the XML (checks it is complete, sends the export info) without calling the sink's
  * `end`, so GPX routes can follow. */
@@ -17,5 +19,10 @@ vt_status vt__reader_points(vt_reader *r, uint32_t ref, const vt_route_point *po
                             vt_error *err);
 /* Records decoded so far. */
 uint64_t vt__reader_records(const vt_reader *r);
+/* The XML engine of the reader (VT__XML_LIBXML2 unless chosen), which its GPX files use too. */
+vt__xml_engine vt__reader_xml_engine(const vt_reader *r);
+/* Chooses the XML engine, before the first bytes are fed (VT_ERR_INVALID after, or for an
+ * engine this build does not have). */
+vt_status vt__reader_use_xml_engine(vt_reader *r, vt__xml_engine engine, vt_error *err);
 
 #endif

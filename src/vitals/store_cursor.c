@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Chunked loading of a store's records into a table, N at a time (the seed's iter_chunks). */
+/* Reading a store's records: chunked loading into a table, N at a time (the seed's
+ * iter_chunks), and the samples of one type at a time in day order for the daily calculator. */
 #include <stdio.h>
 #include <string.h>
 
@@ -88,8 +89,8 @@ vt_status vt_store_cursor_open(vt_store *store, const vt_store_filter *filter,
 }
 
 /* The chunk pool's id of database string `id` of `kind`. */
-static vt_status pool_id(vt_store_cursor *c, int kind, vt_strpool *pool, int64_t id,
-                         uint32_t *out, vt_error *err)
+static vt_status pool_id(vt_store_cursor *c, int kind, vt_strpool *pool, int64_t id, uint32_t *out,
+                         vt_error *err)
 {
     if (id <= 0) {
         *out = 0;
@@ -188,4 +189,114 @@ vt_status vt_store_cursor_next(vt_store_cursor *c, vt_table *chunk, size_t n, si
         (*count)++;
     }
     return VT_OK;
+}
+
+/* ---- the daily calculator's reading (internal.h) ------------------------------------ */
+
+vt_status vt__store_names(vt_store *store, vt__store_names_kind kind, vt__store_name_fn fn,
+                          void *ctx, vt_error *err)
+{
+    static const char *const SQL[] = {
+        "SELECT id, identifier FROM types ORDER BY id",
+        "SELECT id, name FROM sources ORDER BY id",
+        "SELECT id, name FROM units ORDER BY id",
+    };
+    sqlite3 *db = vt__store_db(store);
+    sqlite3_stmt *q;
+    if ((unsigned)kind >= sizeof SQL / sizeof SQL[0]) {
+        return vt__error(err, VT_ERR_INVALID, "no such kind of names: %d", (int)kind);
+    }
+    if (sqlite3_prepare_v2(db, SQL[kind], -1, &q, NULL) != SQLITE_OK) {
+        return vt__store_sqlite_error(db, err, "reading records");
+    }
+    vt_status st = VT_OK;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(q, 1);
+        const size_t len = t ? (size_t)sqlite3_column_bytes(q, 1) : 0;
+        if ((st = fn(ctx, sqlite3_column_int64(q, 0), t ? t : "", len, err)) != VT_OK) {
+            break;
+        }
+    }
+    if (st == VT_OK && rc != SQLITE_DONE) {
+        st = vt__store_sqlite_error(db, err, "reading records");
+    }
+    sqlite3_finalize(q);
+    return st;
+}
+
+struct vt__samples {
+    vt_store *store;
+    sqlite3_stmt *rows;
+    char from[VT_DAY_BUFSZ], to[VT_DAY_BUFSZ];
+};
+
+vt_status vt__samples_open(vt_store *store, int has_from, int32_t from_day, int has_to,
+                           int32_t to_day, vt__samples **out, vt_error *err)
+{
+    sqlite3 *db = vt__store_db(store);
+    vt__samples *c = vt__calloc(1, sizeof *c);
+    if (!c) {
+        return vt__nomem(err);
+    }
+    c->store = store;
+    /* Day text sorts as the days do; these bounds hold every day of the store. */
+    snprintf(c->from, sizeof c->from, "0000-00-00");
+    snprintf(c->to, sizeof c->to, "9999-99-99");
+    if (has_from) {
+        vt_day_format(from_day, c->from);
+    }
+    if (has_to) {
+        vt_day_format(to_day, c->to);
+    }
+    if (sqlite3_prepare_v2(db,
+                           "SELECT day, source_id, unit_id, start_utc, end_utc, value FROM records"
+                           " WHERE type_id = ?1 AND day >= ?2 AND day <= ?3"
+                           " ORDER BY type_id, day, start_utc",
+                           -1, &c->rows, NULL) != SQLITE_OK) {
+        const vt_status st = vt__store_sqlite_error(db, err, "reading records");
+        vt__samples_close(c);
+        return st;
+    }
+    *out = c;
+    return VT_OK;
+}
+
+void vt__samples_select(vt__samples *c, int64_t type_id)
+{
+    sqlite3_reset(c->rows);
+    sqlite3_bind_int64(c->rows, 1, type_id);
+    sqlite3_bind_text(c->rows, 2, c->from, -1, SQLITE_STATIC);
+    sqlite3_bind_text(c->rows, 3, c->to, -1, SQLITE_STATIC);
+}
+
+vt_status vt__samples_next(vt__samples *c, vt__sample *sample, int *more, vt_error *err)
+{
+    sqlite3_stmt *q = c->rows;
+    const int rc = sqlite3_step(q);
+    if (rc != SQLITE_ROW) {
+        *more = 0;
+        return rc == SQLITE_DONE
+                   ? VT_OK
+                   : vt__store_sqlite_error(vt__store_db(c->store), err, "reading records");
+    }
+    *more = 1;
+    sample->day = (const char *)sqlite3_column_text(q, 0);
+    sample->day_len = (size_t)sqlite3_column_bytes(q, 0);
+    sample->source_id = sqlite3_column_int64(q, 1);
+    sample->unit_id = sqlite3_column_int64(q, 2);
+    sample->start_utc = sqlite3_column_int64(q, 3);
+    sample->end_utc = sqlite3_column_int64(q, 4);
+    sample->has_value = sqlite3_column_type(q, 5) != SQLITE_NULL;
+    sample->value = sqlite3_column_double(q, 5);
+    return VT_OK;
+}
+
+void vt__samples_close(vt__samples *c)
+{
+    if (!c) {
+        return;
+    }
+    sqlite3_finalize(c->rows);
+    vt__free(c);
 }

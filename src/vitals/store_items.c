@@ -486,8 +486,8 @@ vt_status vt__items_workout(vt__items *it, const vt_workout *w, const vt_strpool
              (long long)w->end.utc, w->duration);
     sqlite3_stmt *q = it->q[Q_WORKOUT];
     bind_str(q, 1, strings, w->activity_type);
-    bind_origin(q, strings, w->source, w->source_version, w->device, w->start, w->end,
-                w->created, w->flags);
+    bind_origin(q, strings, w->source, w->source_version, w->device, w->start, w->end, w->created,
+                w->flags);
     bind_num(q, 11, w->duration);
     bind_str(q, 12, strings, w->duration_unit);
     bind_num(q, 13, w->total_distance);
@@ -496,9 +496,9 @@ vt_status vt__items_workout(vt__items *it, const vt_workout *w, const vt_strpool
     bind_str(q, 16, strings, w->total_energy_burned_unit);
     sqlite3_bind_text(q, 17, key, -1, SQLITE_STATIC);
     int added;
-    const vt_status st = insert_counted(it, q, &it->stats->workouts_inserted,
-                                        &it->stats->workouts_duplicate, &added, err,
-                                        "storing a workout");
+    const vt_status st =
+        insert_counted(it, q, &it->stats->workouts_inserted, &it->stats->workouts_duplicate, &added,
+                       err, "storing a workout");
     if (st != VT_OK || !added) {
         return st;
     }
@@ -555,16 +555,16 @@ vt_status vt__items_correlation(vt__items *it, vt_store *store, const vt_correla
     }
     sqlite3_stmt *q = it->q[Q_CORR];
     bind_str(q, 1, strings, c->type);
-    bind_origin(q, strings, c->source, c->source_version, c->device, c->start, c->end,
-                c->created, c->flags);
+    bind_origin(q, strings, c->source, c->source_version, c->device, c->start, c->end, c->created,
+                c->flags);
     if (json) {
         sqlite3_bind_text(q, 11, json, -1, SQLITE_STATIC);
     }
     sqlite3_bind_text(q, 12, key, -1, SQLITE_STATIC);
     int added;
-    vt_status st = insert_counted(it, q, &it->stats->correlations_inserted,
-                                  &it->stats->correlations_duplicate, &added, err,
-                                  "storing a correlation");
+    vt_status st =
+        insert_counted(it, q, &it->stats->correlations_inserted, &it->stats->correlations_duplicate,
+                       &added, err, "storing a correlation");
     if (st != VT_OK || !added) {
         return st;
     }
@@ -574,8 +574,7 @@ vt_status vt__items_correlation(vt__items *it, vt_store *store, const vt_correla
          * store's natural key stores it once, whichever comes first; then link it. */
         vt_insert_stats one = {0, 0};
         int64_t rid;
-        if ((st = vt__store_insert_id(store, &c->members[i], strings, &one, &rid, err)) !=
-            VT_OK) {
+        if ((st = vt__store_insert_id(store, &c->members[i], strings, &one, &rid, err)) != VT_OK) {
             return st;
         }
         if (records) {

@@ -61,10 +61,10 @@ static void import_from_zip(vb_state *st)
     vb_set_bytes(st, (double)e->bytes);
     vb_set_items(st, (double)stats.records.inserted);
 }
-/* Two threads, like import_file_db: margin 1.5 for the same reason. */
+/* Two threads, like import_file_db. */
 VB_BENCHMARK(import_from_zip, .group = "import", .marks = "performance,import,memory",
              .setup = zip_100mb, .max_rss_mb = IMPORT_MAX_RSS_MB, .max_mean_s = 5.0,
-             .margin = 1.5);
+             .threads = 2);
 
 /* Imports `path` into a fresh database in a child process; gives the child's peak RSS. */
 static int import_rss(const char *path, const char *db, double *rss_mib)
@@ -113,7 +113,8 @@ static void import_1gb_rss(vb_state *st)
 }
 VB_BENCHMARK(import_1gb_rss, .group = "memory", .marks = "performance,memory,import",
              .setup = xml_1gb, .pedantic = 1, .rounds = 1, .iterations = 1, .warmup_rounds = 0,
-             .heap_round = VB_OFF, .max_rss_mb = IMPORT_MAX_RSS_MB, .max_mean_s = 30.0);
+             .heap_round = VB_OFF, .max_rss_mb = IMPORT_MAX_RSS_MB, .max_mean_s = 30.0,
+             .threads = 2);
 
 /* 17. Flat memory: the peak RSS of importing 10 MB, 100 MB and 1 GB exports; the largest
  * over the smallest stays under 1.5. */
@@ -150,4 +151,4 @@ static void flat_memory(vb_state *st)
 }
 VB_BENCHMARK(flat_memory, .group = "memory", .marks = "performance,memory,import",
              .pedantic = 1, .rounds = 1, .iterations = 1, .warmup_rounds = 0,
-             .heap_round = VB_OFF, .max_mean_s = 60.0);
+             .heap_round = VB_OFF, .max_mean_s = 60.0, .threads = 2);

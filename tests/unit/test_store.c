@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Tests of the store: round trip through chunked loading, duplicates, all-or-nothing, schema. */
+/* Tests of the store: round trip through chunked loading, duplicates, all-or-nothing, schema,
+ * what a store holds (vt_store_info). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -36,8 +37,8 @@ static char *line_of(const vt_table *t, size_t i)
     snprintf(s, 512, "%s|%s|%s|%lld|%d|%lld|%d|%lld|%d|%.17g|%s|%u",
              vt_strpool_get(p, r.type, NULL), vt_strpool_get(p, r.source, NULL),
              vt_strpool_get(p, r.unit, NULL), (long long)r.start.utc, r.start.offset_min,
-             (long long)r.end.utc, r.end.offset_min, (long long)r.created.utc,
-             r.created.offset_min, (r.flags & VT_RECORD_NUMERIC) ? r.value : 0.0,
+             (long long)r.end.utc, r.end.offset_min, (long long)r.created.utc, r.created.offset_min,
+             (r.flags & VT_RECORD_NUMERIC) ? r.value : 0.0,
              (r.flags & VT_RECORD_CATEGORY) ? vt_strpool_get(p, r.category, NULL) : "",
              r.flags & (VT_RECORD_NUMERIC | VT_RECORD_CATEGORY | VT_RECORD_HAS_CREATED));
     return s;
@@ -154,9 +155,9 @@ static void failed_bulk_insert_leaves_nothing(void **state)
     /* A record without a source in the middle of the batch fails the insert. */
     vt_record bad;
     memset(&bad, 0, sizeof bad);
-    assert_int_equal(vt_strpool_intern(vt_table_strings(t), "HKQuantityTypeIdentifierX", 25,
-                                       &bad.type, NULL),
-                     VT_OK);
+    assert_int_equal(
+        vt_strpool_intern(vt_table_strings(t), "HKQuantityTypeIdentifierX", 25, &bad.type, NULL),
+        VT_OK);
     assert_int_equal(vt_table_append(t, &bad, NULL), VT_OK);
     vt_table *more = generated(9, 50);
     for (size_t i = 0; i < vt_table_count(more); i++) {
@@ -248,6 +249,127 @@ static void query_reports_sql_errors(void **state)
     vt_store_close(NULL);
 }
 
+/* ---- vt_store_info ---------------------------------------------------------------------- */
+
+typedef struct seen {
+    char lines[8][160];
+    int count;
+    int stop_after; /* 0: never */
+} seen;
+
+static int note_type(void *ctx, const vt_store_type_info *t)
+{
+    seen *s = ctx;
+    char first[VT_DAY_BUFSZ], last[VT_DAY_BUFSZ];
+    vt_day_format(t->first_day, first);
+    vt_day_format(t->last_day, last);
+    assert_true(s->count < 8);
+    snprintf(s->lines[s->count++], sizeof s->lines[0], "%s %s %llu %s %s", t->metric, t->identifier,
+             (unsigned long long)t->records, first, last);
+    return s->stop_after && s->count >= s->stop_after;
+}
+
+/* Adds `n` numeric records of `type` from `source` at noon UTC of `day` (so that day is their
+ * local day), values 1..n. */
+static void add_records(vt_table *t, const char *type, const char *source, int32_t day, int n)
+{
+    vt_strpool *p = vt_table_strings(t);
+    for (int i = 0; i < n; i++) {
+        vt_record r;
+        memset(&r, 0, sizeof r);
+        assert_int_equal(vt_strpool_intern(p, type, strlen(type), &r.type, NULL), VT_OK);
+        assert_int_equal(vt_strpool_intern(p, source, strlen(source), &r.source, NULL), VT_OK);
+        r.start.utc = (int64_t)day * 86400 + 12 * 3600 + i * 60;
+        r.end = r.start;
+        r.flags = VT_RECORD_NUMERIC;
+        r.value = i + 1;
+        assert_int_equal(vt_table_append(t, &r, NULL), VT_OK);
+    }
+}
+
+/* Records made by hand, so the expected counts and days are known by construction. */
+static void info_of_records_made_by_hand(void **state)
+{
+    (void)state;
+    vt_store *s;
+    assert_int_equal(vt_store_open(":memory:", NULL, &s, NULL), VT_OK);
+    /* An empty store: no type, no record, no days. */
+    seen none = {0};
+    vt_store_summary sum;
+    memset(&sum, 0xff, sizeof sum);
+    assert_int_equal(vt_store_info(s, note_type, &none, &sum, NULL), VT_OK);
+    assert_int_equal(none.count, 0);
+    assert_int_equal(sum.records, 0);
+    assert_int_equal(sum.types, 0);
+    assert_int_equal(sum.has_days, 0);
+
+    const int32_t d0 = vt_days_from_civil(2021, 2, 27);
+    vt_table *t;
+    assert_int_equal(vt_table_new(&t, NULL), VT_OK);
+    for (int d = 0; d < 5; d++) { /* 2021-02-27 .. 2021-03-03: 3 a day, 15 in all */
+        add_records(t, "HKQuantityTypeIdentifierHeartRate", "Watch", d0 + d, 3);
+    }
+    add_records(t, "HKQuantityTypeIdentifierStepCount", "iPhone", d0 + 2, 1); /* 2021-03-01 */
+    add_records(t, "HKQuantityTypeIdentifierBodyMass", "Scale", d0 - 400, 2); /* 2020-01-24 */
+    assert_int_equal(vt_store_bulk_insert(s, t, NULL, NULL), VT_OK);
+    seen all = {0};
+    assert_int_equal(vt_store_info(s, note_type, &all, &sum, NULL), VT_OK);
+    /* By metric name: body_mass, heart_rate, steps. */
+    assert_int_equal(all.count, 3);
+    assert_string_equal(all.lines[0],
+                        "body_mass HKQuantityTypeIdentifierBodyMass 2 2020-01-24 2020-01-24");
+    assert_string_equal(all.lines[1],
+                        "heart_rate HKQuantityTypeIdentifierHeartRate 15 2021-02-27 2021-03-03");
+    assert_string_equal(all.lines[2],
+                        "steps HKQuantityTypeIdentifierStepCount 1 2021-03-01 2021-03-01");
+    assert_int_equal(sum.records, 18);
+    assert_int_equal(sum.types, 3);
+    assert_int_equal(sum.has_days, 1);
+    assert_int_equal(sum.first_day, d0 - 400);
+    assert_int_equal(sum.last_day, d0 + 4);
+    /* The callback stops the listing early; no callback and no summary are allowed. */
+    seen first = {.stop_after = 1};
+    assert_int_equal(vt_store_info(s, note_type, &first, NULL, NULL), VT_OK);
+    assert_int_equal(first.count, 1);
+    assert_int_equal(vt_store_info(s, NULL, NULL, NULL, NULL), VT_OK);
+    vt_table_free(t);
+    vt_store_close(s);
+}
+
+/* A real sample, against counts and days taken from its XML with grep (the startDate of each
+ * <Record>, local as written): 10 StepCount on 2014-09-13, 5 DistanceWalkingRunning on
+ * 2014-09-20; tdda-applehealthdata/export6s3sample.xml.expected gives the same counts. */
+static void info_of_an_imported_sample(void **state)
+{
+    (void)state;
+    vt_store *s;
+    assert_int_equal(vt_store_open(":memory:", NULL, &s, NULL), VT_OK);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/apple-health/tdda-applehealthdata/export6s3sample.xml",
+             VITALS_FIXTURES);
+    vt_error err;
+    if (vt_import(s, path, NULL, NULL, &err) != VT_OK) {
+        fail_msg("import: %s", err.msg);
+    }
+    seen all = {0};
+    vt_store_summary sum;
+    assert_int_equal(vt_store_info(s, note_type, &all, &sum, NULL), VT_OK);
+    assert_int_equal(all.count, 2);
+    assert_string_equal(
+        all.lines[0],
+        "distance HKQuantityTypeIdentifierDistanceWalkingRunning 5 2014-09-20 2014-09-20");
+    assert_string_equal(all.lines[1],
+                        "steps HKQuantityTypeIdentifierStepCount 10 2014-09-13 2014-09-13");
+    assert_int_equal(sum.records, 15);
+    assert_int_equal(sum.types, 2);
+    char day[VT_DAY_BUFSZ];
+    vt_day_format(sum.first_day, day);
+    assert_string_equal(day, "2014-09-13");
+    vt_day_format(sum.last_day, day);
+    assert_string_equal(day, "2014-09-20");
+    vt_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -256,6 +378,8 @@ int main(void)
         cmocka_unit_test(failed_bulk_insert_leaves_nothing),
         cmocka_unit_test(schema_version_and_foreign_files),
         cmocka_unit_test(query_reports_sql_errors),
+        cmocka_unit_test(info_of_records_made_by_hand),
+        cmocka_unit_test(info_of_an_imported_sample),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Tests of baseline.json: history and rotation, the p90, normalisation by the environment,
    errors for corrupt files, and concurrent updates under the lock. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "vb_testing.h"
 #include "vbench/vbench.h"
 
 static void body(vb_state *st)
@@ -26,6 +28,7 @@ typedef struct fixture {
     char path[128];
     vb_machine m;
     double data[8];
+    vb_repetition reps[3];
     vb_result r;
 } fixture;
 
@@ -36,7 +39,7 @@ static int setup(void **state)
     assert_non_null(mkdtemp(f->dir));
     snprintf(f->path, sizeof f->path, "%s/baseline.json", f->dir);
     vb_registry_clear();
-    assert_int_equal(vb_register("calc", body, &(vb_options){.group = "g"}, NULL), VB_OK);
+    assert_int_equal(vb_register("calc", body, &(vb_bench_options){.group = "g"}, NULL), VB_OK);
     memset(&f->m, 0, sizeof f->m);
     strcpy(f->m.datetime, "2026-11-27T00:00:00.000000");
     strcpy(f->m.commit_id, "abc");
@@ -62,13 +65,20 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Gives the result rounds all equal to `v` seconds per iteration. */
+/* Gives the result three processes whose medians are 0.99 v, v and 1.01 v seconds per
+   iteration, and rounds all equal to v. */
 static void set_rounds(fixture *f, double v)
 {
     for (int i = 0; i < 8; i++) {
         f->data[i] = v;
     }
     assert_int_equal(vb_stats_compute(f->data, 8, &f->r.stats, NULL), VB_OK);
+    for (int k = 0; k < 3; k++) {
+        f->reps[k] = (vb_repetition){
+            .median = v * (0.99 + 0.01 * k), .rounds = 8, .peak_rss = 1 << 20, .heap_peak = -1};
+    }
+    f->r.reps = f->reps;
+    f->r.nreps = 3;
 }
 
 static void update(fixture *f)
@@ -101,14 +111,17 @@ static void history_rotates_and_p90(void **state)
     assert_float_equal(vb_baseline_reference_time(b), 0.010, 1e-15);
     vb_baseline_entry e;
     assert_int_equal(vb_baseline_lookup(b, "g/calc", &e, NULL), VB_OK);
-    /* The last 10 runs have medians 3..12 us; their 90th percentile by linear interpolation
-       (rank 0.9 x 9 = 8.1 between 11 and 12) is 11.1 us. */
+    /* The last 10 runs have processes of medians 0.99 k, k and 1.01 k us for k = 3..12: 30
+       values, whose 90th percentile by linear interpolation (rank 0.9 x 29 = 26.1, between the
+       27th and 28th smallest, 11.11 and 11.88 us) is 11.11 + 0.1 x 0.77 = 11.187 us. */
     assert_int_equal(e.runs, VB_BASELINE_HISTORY);
-    assert_float_equal(e.median_p90, 11.1e-6, 1e-15);
+    assert_true(fabs(e.median_p90 - 11.187e-6) < 1e-12);
     assert_float_equal(e.peak_rss_p90, (double)(1 << 20), 0);
     assert_true(e.heap_peak_p90 < 0);
     assert_true(e.instructions_p90 < 0);
-    assert_int_equal(e.nsamples, 10 * 8);
+    assert_int_equal(e.nsamples, 10 * 3);
+    /* The samples are the processes' medians, not rounds. */
+    assert_true(fabs(e.samples[0] - 0.99 * 3e-6) < 1e-15);
     vb_baseline_entry_clear(&e);
     assert_int_equal(vb_baseline_lookup(b, "g/other", &e, NULL), VB_ERR_NOT_FOUND);
     vb_baseline_free(b);
@@ -126,9 +139,9 @@ static void history_is_normalised_to_the_reference(void **state)
     assert_int_equal(vb_baseline_load(f->path, &b, NULL), VB_OK);
     vb_baseline_entry e;
     assert_int_equal(vb_baseline_lookup(b, "g/calc", &e, NULL), VB_OK);
-    assert_float_equal(e.median_p90, 1e-6, 1e-15);
+    assert_int_equal(e.nsamples, 6);
     for (size_t i = 0; i < e.nsamples; i++) {
-        assert_float_equal(e.samples[i], 1e-6, 1e-15);
+        assert_true(fabs(e.samples[i] - (0.99 + 0.01 * (double)(i % 3)) * 1e-6) < 1e-15);
     }
     vb_baseline_entry_clear(&e);
     vb_baseline_free(b);
@@ -160,11 +173,15 @@ static void corrupt_file_is_an_error_and_kept(void **state)
     assert_true(fread(buf, 1, sizeof buf - 1, fp) > 0);
     fclose(fp);
     assert_non_null(strstr(buf, "oops"));
-    write_file(f->path, "{\"schema_version\": 2, \"benchmarks\": {}}");
+    write_file(f->path, "{\"schema_version\": 3, \"benchmarks\": {}}");
     assert_int_equal(vb_baseline_load(f->path, &b, &e), VB_ERR_FORMAT);
     assert_non_null(strstr(e.msg, "schema_version"));
-    write_file(f->path, "{\"schema_version\": 1, \"benchmarks\": {\"x\": {\"history\": [1]}}}");
+    write_file(f->path, "{\"schema_version\": 2, \"benchmarks\": {\"x\": {\"history\": [1]}}}");
     assert_int_equal(vb_baseline_load(f->path, &b, &e), VB_ERR_FORMAT);
+    /* A baseline of the first schema (rounds of one process) asks to be rebuilt. */
+    write_file(f->path, "{\"schema_version\": 1, \"benchmarks\": {}}");
+    assert_int_equal(vb_baseline_load(f->path, &b, &e), VB_ERR_FORMAT);
+    assert_non_null(strstr(e.msg, "--update-baseline"));
 }
 
 static void concurrent_updates_are_serialised(void **state)

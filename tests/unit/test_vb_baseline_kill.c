@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "vb_testing.h"
 #include "vbench/vbench.h"
 
 #define ROUNDS 64
@@ -58,7 +59,7 @@ static int setup(void **state)
     for (size_t i = 0; i < f->n; i++) {
         char name[32];
         snprintf(name, sizeof name, "bench_%05zu", i);
-        if (vb_register(name, body, &(vb_options){.group = "kill"}, NULL) != VB_OK) {
+        if (vb_register(name, body, &(vb_bench_options){.group = "kill"}, NULL) != VB_OK) {
             return -1;
         }
     }

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "vb_testing.h"
 #include "vbench/vbench.h"
 
 #define BLOCK      (1u << 20)
@@ -93,7 +94,7 @@ static int limit_is_meaningful(void)
 static const vb_bench *add(const char *name, vb_fn fn, double limit_mb)
 {
     vb_error e;
-    if (vb_register(name, fn, &(vb_options){.group = "mem", .max_address_space_mb = limit_mb},
+    if (vb_register(name, fn, &(vb_bench_options){.group = "mem", .max_address_space_mb = limit_mb},
                     &e) != VB_OK) {
         fail_msg("register %s: %s", name, e.msg);
     }
@@ -107,8 +108,8 @@ static void a_benchmark_out_of_memory_fails_alone(void **state)
         skip();
     }
     vb_registry_clear();
-    vb_config cfg;
-    vb_config_init(&cfg);
+    vb_run_options cfg;
+    vb_run_options_init(&cfg);
     cfg.fork = true;
     cfg.max_time = 0.02;
     vb_result r;

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "vb_testing.h"
 #include "vbench/vbench.h"
 
 static void by_macro(vb_state *st)
@@ -39,7 +40,11 @@ static const vb_bench *find(const char *fullname)
 static void macro_registers_before_main(void **state)
 {
     (void)state;
-    assert_string_equal(vb_registry_error(), "");
+    vb_error e;
+    memset(&e, 0x55, sizeof e);
+    assert_false(vb_registry_error(&e));
+    assert_int_equal(e.code, VB_OK);
+    assert_string_equal(e.msg, "");
     assert_int_equal(vb_registry_count(), 4);
     const vb_bench *b = find("calculator/by_macro[365]");
     assert_non_null(b);
@@ -60,7 +65,7 @@ static void duplicates_and_bad_input_are_rejected(void **state)
 {
     (void)state;
     vb_error e;
-    const vb_options o = {.group = "calculator"};
+    const vb_bench_options o = {.group = "calculator"};
     assert_int_equal(vb_register("fresh", by_macro, &o, &e), VB_OK);
     assert_non_null(find("calculator/fresh"));
     assert_int_equal(vb_register("fresh", by_macro, &o, &e), VB_ERR_INVALID);
@@ -69,8 +74,29 @@ static void duplicates_and_bad_input_are_rejected(void **state)
     assert_int_equal(vb_register("by_macro[30]", by_macro, &o, &e), VB_ERR_INVALID);
     assert_int_equal(vb_register(NULL, by_macro, NULL, &e), VB_ERR_INVALID);
     assert_int_equal(vb_register("x", NULL, NULL, &e), VB_ERR_INVALID);
-    const vb_options bad = {.nparams = 2};
+    const vb_bench_options bad = {.nparams = 2};
     assert_int_equal(vb_register("y", plain, &bad, &e), VB_ERR_INVALID);
+}
+
+/* What VB_BENCHMARK does before main(): a failure is kept, as an error struct, for vb_main. */
+static void registration_failure_is_kept_for_vb_main(void **state)
+{
+    (void)state;
+    vb_registry_clear();
+    assert_false(vb_registry_error(NULL));
+    const vb_bench_options o = {.group = "g"};
+    vb__register_or_die("twin", plain, &o);
+    assert_false(vb_registry_error(NULL));
+    vb__register_or_die("twin", plain, &o);
+    vb__register_or_die(NULL, plain, &o); /* a second failure: the first one is kept */
+    vb_error e;
+    assert_true(vb_registry_error(&e));
+    assert_int_equal(e.code, VB_ERR_INVALID);
+    assert_non_null(strstr(e.msg, "g/twin is registered twice"));
+    vb_registry_clear();
+    assert_false(vb_registry_error(&e));
+    assert_int_equal(e.code, VB_OK);
+    assert_int_equal(vb_registry_count(), 0);
 }
 
 static void name_filter(void **state)
@@ -127,6 +153,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(macro_registers_before_main),
         cmocka_unit_test(duplicates_and_bad_input_are_rejected),
+        cmocka_unit_test(registration_failure_is_kept_for_vb_main),
         cmocka_unit_test(name_filter),
         cmocka_unit_test(mark_filter),
     };

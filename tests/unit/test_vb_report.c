@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Tests of the results files: each is written, re-read (jansson for JSON) and checked. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "vb_testing.h"
 #include "vbench/vbench.h"
 
 static void body(vb_state *st)
@@ -22,7 +24,7 @@ static void body(vb_state *st)
 
 typedef struct fixture {
     vb_machine m;
-    vb_config cfg;
+    vb_run_options cfg;
     vb_result r[3];
     double data[4];
     char dir[64];
@@ -34,13 +36,13 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     vb_registry_clear();
-    const vb_options daily = {
+    const vb_bench_options daily = {
         .group = "calculator", .marks = "performance", .param_name = "days", VB_PARAMS(365)};
     assert_int_equal(vb_register("daily", body, &daily, NULL), VB_OK);
     assert_int_equal(vb_register("plain", body, NULL, NULL), VB_OK);
     assert_int_equal(vb_register("boom", body, NULL, NULL), VB_OK);
     vb_machine_probe(&f->m);
-    vb_config_init(&f->cfg);
+    vb_run_options_init(&f->cfg);
     f->cfg.max_time = 0.5;
     const double samples[4] = {2e-6, 1e-6, 4e-6, 3e-6};
     memcpy(f->data, samples, sizeof samples);
@@ -163,6 +165,7 @@ static void pytest_schema(void **state)
     json_t *opt = json_object_get(b, "options");
     assert_float_equal(num(opt, "max_time"), 0.5, 0);
     assert_int_equal(json_integer_value(json_object_get(opt, "min_rounds")), 5);
+    assert_float_equal(num(opt, "precision"), 0.01, 0); /* the default: 1% */
     json_t *extra = json_object_get(b, "extra_info");
     assert_int_equal(json_integer_value(json_object_get(extra, "peak_rss_bytes")), 10 << 20);
     assert_int_equal(json_integer_value(json_object_get(extra, "heap_peak_bytes")), 4096);
@@ -223,6 +226,153 @@ static void gbench_schema(void **state)
     json_decref(root);
 }
 
+static char *slurp(const char *path);
+
+/* Doubles compared in double precision (cmocka 1.1's assert_float_equal works in float). */
+static void near(double a, double b, double tolerance)
+{
+    if (!(fabs(a - b) <= tolerance)) {
+        fail_msg("%.17g is not %.17g within %g", a, b, tolerance);
+    }
+}
+
+/* Three repetitions of calculator/daily[365], by hand: means 1, 2 and 4 us per iteration over
+   10 x 100, 20 x 100 and 30 x 200 iterations, peak RSS 1, 3 and 2 MiB. */
+static const vb_repetition three_reps[3] = {
+    {1e-6, 1e-6, 0.5e-6, 2e-6, 0.1e-6, 0.2e-6, 10, 100, 1 << 20, 1000, 0.5},
+    {2e-6, 2e-6, 1.5e-6, 3e-6, 0.2e-6, 0.3e-6, 20, 100, 3 << 20, 3000, 0.6},
+    {4e-6, 4e-6, 3.5e-6, 5e-6, 0.3e-6, 0.4e-6, 30, 200, 2 << 20, 2000, 0.7},
+};
+
+static void check_entry(json_t *b, const char *name, const char *run_name, const char *type,
+                        json_int_t family, json_int_t instance, json_int_t reps)
+{
+    assert_string_equal(str(b, "name"), name);
+    assert_string_equal(str(b, "run_name"), run_name);
+    assert_string_equal(str(b, "run_type"), type);
+    assert_int_equal(json_integer_value(json_object_get(b, "family_index")), family);
+    assert_int_equal(json_integer_value(json_object_get(b, "per_family_instance_index")), instance);
+    assert_int_equal(json_integer_value(json_object_get(b, "repetitions")), reps);
+    assert_int_equal(json_integer_value(json_object_get(b, "threads")), 1);
+    assert_string_equal(str(b, "time_unit"), "ns");
+}
+
+/* The Google Benchmark JSON of repetitions, re-read field by field: one "iteration" entry per
+   repetition, then the aggregates mean, median, stddev and cv as Google Benchmark 1.7.1 writes
+   them (the form its compare.py runs a U test on); a family's instances share family_index. */
+static void gbench_repetitions(void **state)
+{
+    fixture *f = *state;
+    f->r[0].reps = (vb_repetition *)three_reps;
+    f->r[0].nreps = 3;
+    const vb_bench_options fam = {.group = "g", VB_PARAMS(30, 365)};
+    assert_int_equal(vb_register("fam", body, &fam, NULL), VB_OK);
+    vb_result r[5];
+    memcpy(r, f->r, 3 * sizeof *r);
+    r[0].bench = vb_registry_get(0);
+    r[1].bench = vb_registry_get(1);
+    r[2].bench = vb_registry_get(2);
+    for (int i = 3; i < 5; i++) {
+        r[i] = f->r[1];
+        r[i].bench = vb_registry_get((size_t)i);
+    }
+    const vb_suite suite = {&f->m, r, 5, &f->cfg};
+    snprintf(f->path, sizeof f->path, "%s/reps.json", f->dir);
+    assert_int_equal(vb_report_gbench_write(&suite, f->path, NULL), VB_OK);
+    f->r[0].reps = NULL;
+    f->r[0].nreps = 0;
+    json_t *root = load(f->path);
+    json_t *list = json_object_get(root, "benchmarks");
+    assert_int_equal(json_array_size(list), 3 + 4 + 1 + 2);
+    const double real[3] = {1000, 2000, 4000};
+    const json_int_t iterations[3] = {1000, 2000, 6000};
+    const json_int_t rss[3] = {1 << 20, 3 << 20, 2 << 20};
+    for (int k = 0; k < 3; k++) {
+        json_t *b = json_array_get(list, (size_t)k);
+        check_entry(b, "calculator/daily/365", "calculator/daily/365", "iteration", 0, 0, 3);
+        assert_int_equal(json_integer_value(json_object_get(b, "repetition_index")), k);
+        assert_null(json_object_get(b, "aggregate_name"));
+        assert_int_equal(json_integer_value(json_object_get(b, "iterations")), iterations[k]);
+        near(num(b, "real_time"), real[k], 1e-9);
+        near(num(b, "cpu_time"), real[k], 1e-9);
+        assert_int_equal(json_integer_value(json_object_get(b, "peak_rss_bytes")), rss[k]);
+        near(num(b, "items_per_second"), 365 / (real[k] * 1e-9), 1e-3);
+    }
+    /* By hand over 1, 2, 4 us: mean 7/3, median 2, sample stddev sqrt(7/3), cv sqrt(3/7). */
+    const char *aggs[4] = {"mean", "median", "stddev", "cv"};
+    const double values[4] = {7000.0 / 3, 2000, 1000 * 1.5275252316519468, 0.6546536707079771};
+    for (int k = 0; k < 4; k++) {
+        json_t *b = json_array_get(list, (size_t)(3 + k));
+        char name[64];
+        snprintf(name, sizeof name, "calculator/daily/365_%s", aggs[k]);
+        check_entry(b, name, "calculator/daily/365", "aggregate", 0, 0, 3);
+        assert_string_equal(str(b, "aggregate_name"), aggs[k]);
+        assert_string_equal(str(b, "aggregate_unit"), k == 3 ? "percentage" : "time");
+        assert_null(json_object_get(b, "repetition_index"));
+        assert_int_equal(json_integer_value(json_object_get(b, "iterations")), 3);
+        near(num(b, "real_time"), values[k], 1e-9);
+        near(num(b, "cpu_time"), values[k], 1e-9);
+    }
+    /* Without repetitions: one iteration entry, repetitions 1, no aggregates. */
+    json_t *plain = json_array_get(list, 7);
+    check_entry(plain, "plain", "plain", "iteration", 1, 0, 1);
+    assert_int_equal(json_integer_value(json_object_get(plain, "repetition_index")), 0);
+    check_entry(json_array_get(list, 8), "g/fam/30", "g/fam/30", "iteration", 2, 0, 1);
+    check_entry(json_array_get(list, 9), "g/fam/365", "g/fam/365", "iteration", 2, 1, 1);
+    json_decref(root);
+}
+
+/* The pytest JSON keeps each repetition's figures in extra_info.repetitions; CSV and the console
+   show the count. */
+static void repetitions_in_pytest_json_csv_and_console(void **state)
+{
+    fixture *f = *state;
+    f->r[0].reps = (vb_repetition *)three_reps;
+    f->r[0].nreps = 3;
+    const vb_suite suite = {&f->m, f->r, 3, &f->cfg};
+    snprintf(f->path, sizeof f->path, "%s/r.json", f->dir);
+    assert_int_equal(vb_report_json_write(&suite, f->path, NULL), VB_OK);
+    json_t *root = load(f->path);
+    json_t *b = json_array_get(json_object_get(root, "benchmarks"), 0);
+    json_t *reps = json_object_get(json_object_get(b, "extra_info"), "repetitions");
+    assert_int_equal(json_array_size(reps), 3);
+    for (size_t k = 0; k < 3; k++) {
+        json_t *p = json_array_get(reps, k);
+        const vb_repetition *e = &three_reps[k];
+        near(num(p, "median"), e->median, 0);
+        near(num(p, "mean"), e->mean, 0);
+        near(num(p, "min"), e->min, 0);
+        near(num(p, "max"), e->max, 0);
+        near(num(p, "stddev"), e->stddev, 0);
+        near(num(p, "iqr"), e->iqr, 0);
+        assert_int_equal(json_integer_value(json_object_get(p, "rounds")), e->rounds);
+        assert_int_equal(json_integer_value(json_object_get(p, "iterations")), e->iterations);
+        assert_int_equal(json_integer_value(json_object_get(p, "peak_rss")), e->peak_rss);
+        assert_int_equal(json_integer_value(json_object_get(p, "heap_peak")), e->heap_peak);
+        near(num(p, "wall_time"), e->wall_time, 0);
+    }
+    json_t *plain = json_array_get(json_object_get(root, "benchmarks"), 1);
+    assert_int_equal(
+        json_array_size(json_object_get(json_object_get(plain, "extra_info"), "repetitions")), 0);
+    json_decref(root);
+
+    snprintf(f->path, sizeof f->path, "%s/r.csv", f->dir);
+    assert_int_equal(vb_report_csv_write(&suite, f->path, NULL), VB_OK);
+    const char *csv = slurp(f->path);
+    assert_non_null(strstr(csv, ",outcome,repetitions\n"));
+    assert_non_null(strstr(csv, ",passed,3\nplain,"));
+
+    snprintf(f->path, sizeof f->path, "%s/console.txt", f->dir);
+    FILE *out = fopen(f->path, "w");
+    vb_report_console(out, &suite, NULL);
+    fclose(out);
+    const char *txt = slurp(f->path);
+    assert_non_null(strstr(txt, "  Reps  Rounds  "));
+    assert_non_null(strstr(txt, "     3       4  ")); /* 3 repetitions, the 4 pooled rounds */
+    f->r[0].reps = NULL;
+    f->r[0].nreps = 0;
+}
+
 static char *slurp(const char *path)
 {
     FILE *fp = fopen(path, "r");
@@ -247,7 +397,7 @@ static void csv_and_markdown(void **state)
                         63) == 0);
     assert_non_null(strstr(csv, "\ncalculator/daily[365],365,1e-06,4e-06,2.5e-06,"));
     assert_non_null(strstr(csv, "\nboom,,"));
-    assert_non_null(strstr(csv, ",crashed\n"));
+    assert_non_null(strstr(csv, ",crashed,0\n"));
     snprintf(f->path, sizeof f->path, "%s/r.md", f->dir);
     /* The first result was judged by the gate: its change against the baseline is shown. */
     f->r[0].gated = true;
@@ -282,7 +432,7 @@ static void console_table(void **state)
     const vb_suite suite = {&f->m, f->r, 3, &f->cfg};
     snprintf(f->path, sizeof f->path, "%s/console.txt", f->dir);
     FILE *out = fopen(f->path, "w");
-    const vb_console_opts co = {false, true};
+    const vb_console_options co = {false, true};
     vb_report_console(out, &suite, &co);
     fclose(out);
     const char *txt = slurp(f->path);
@@ -301,7 +451,7 @@ static void sorting_keeps_groups_and_orders_params_by_value(void **state)
 {
     (void)state;
     vb_registry_clear();
-    const vb_options o = {.group = "g", VB_PARAMS(365, 30, 1825)};
+    const vb_bench_options o = {.group = "g", VB_PARAMS(365, 30, 1825)};
     assert_int_equal(vb_register("daily", body, &o, NULL), VB_OK);
     assert_int_equal(vb_register("a_first", body, NULL, NULL), VB_OK);
     vb_result r[4];
@@ -347,6 +497,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(pytest_schema, setup, teardown),
         cmocka_unit_test_setup_teardown(gbench_schema, setup, teardown),
+        cmocka_unit_test_setup_teardown(gbench_repetitions, setup, teardown),
+        cmocka_unit_test_setup_teardown(repetitions_in_pytest_json_csv_and_console, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(csv_and_markdown, setup, teardown),
         cmocka_unit_test_setup_teardown(unwritable_path_is_an_error, setup, teardown),
         cmocka_unit_test_setup_teardown(console_table, setup, teardown),

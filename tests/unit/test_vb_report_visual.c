@@ -16,8 +16,8 @@
 #include "vbench/report_files.h"
 
 #define RESULTS VITALS_TMP_PREFIX "vb-test-visual.json"
-#define SVG VITALS_TMP_PREFIX "vb-test-visual.svg"
-#define HTML VITALS_TMP_PREFIX "vb-test-visual.html"
+#define SVG     VITALS_TMP_PREFIX "vb-test-visual.svg"
+#define HTML    VITALS_TMP_PREFIX "vb-test-visual.html"
 
 static json_t *bench(const char *group, const char *name, double base, const char *outcome)
 {
@@ -64,13 +64,12 @@ static size_t count_of(const char *hay, const char *needle)
 static void writes_plots_and_page(void **state)
 {
     (void)state;
-    json_t *root = json_pack("{s:{s:s, s:{s:s, s:I}}, s:[o, o, o, o], s:s, s:s}", "machine_info",
-                             "node", "testhost", "cpu", "brand", "Test CPU", "count",
-                             (json_int_t)2, "benchmarks", bench("db", "insert", 0.04, "passed"),
-                             bench("db", "query<&>", 0.004, "passed"),
-                             bench("calc", "daily[30]", 2e-4, "passed"),
-                             bench("calc", "daily[365]", 3e-3, "failed"), "datetime",
-                             "2026-11-27T00:00:00", "version", "0.1.0");
+    json_t *root = json_pack(
+        "{s:{s:s, s:{s:s, s:I}}, s:[o, o, o, o], s:s, s:s}", "machine_info", "node", "testhost",
+        "cpu", "brand", "Test CPU", "count", (json_int_t)2, "benchmarks",
+        bench("db", "insert", 0.04, "passed"), bench("db", "query<&>", 0.004, "passed"),
+        bench("calc", "daily[30]", 2e-4, "passed"), bench("calc", "daily[365]", 3e-3, "failed"),
+        "datetime", "2026-11-27T00:00:00", "version", "0.1.0");
     /* A smoke result without statistics is listed but not plotted. */
     json_array_append_new(json_object_get(root, "benchmarks"),
                           json_pack("{s:s, s:s, s:s, s:{s:s}}", "group", "calc", "name", "smoke",
@@ -104,7 +103,8 @@ static void writes_plots_and_page(void **state)
     assert_int_equal(count_of(html, "<rect class=\"box\""), 4);
     assert_int_equal(count_of(html, "<tr class=\"bad\">"), 1);
     assert_non_null(strstr(html, "threshold_s: 0.06"));
-    assert_non_null(strstr(html, "+25.0% median vs baseline (threshold +20%), p = 0.001: <b>regression</b>"));
+    assert_non_null(
+        strstr(html, "+25.0% median vs baseline (threshold +20%), p = 0.001: <b>regression</b>"));
     assert_non_null(strstr(html, "<h2>Failures</h2>"));
     assert_non_null(strstr(html, "calc/daily[365]: failed"));
     assert_null(strstr(html, "<script"));

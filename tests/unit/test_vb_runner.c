@@ -6,15 +6,17 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "vb_testing.h"
 #include "vbench/vbench.h"
 
-static const vb_bench *add(const char *name, vb_fn fn, const vb_options *o)
+static const vb_bench *add(const char *name, vb_fn fn, const vb_bench_options *o)
 {
     vb_error e;
     if (vb_register(name, fn, o, &e) != VB_OK) {
@@ -23,10 +25,10 @@ static const vb_bench *add(const char *name, vb_fn fn, const vb_options *o)
     return vb_registry_get(vb_registry_count() - 1);
 }
 
-static vb_config quick(bool fork)
+static vb_run_options quick(bool fork)
 {
-    vb_config cfg;
-    vb_config_init(&cfg);
+    vb_run_options cfg;
+    vb_run_options_init(&cfg);
     cfg.fork = fork;
     cfg.max_time = 0.02;
     return cfg;
@@ -56,7 +58,7 @@ static void aborter(vb_state *st)
 static void crash_is_reported_with_its_signal(void **state)
 {
     (void)state;
-    const vb_config cfg = quick(true);
+    const vb_run_options cfg = quick(true);
     vb_result r;
     assert_int_equal(vb_run_bench(add("crash", crasher, NULL), &cfg, &r, NULL), VB_OK);
     assert_int_equal(r.outcome, VB_OUTCOME_CRASHED);
@@ -80,8 +82,8 @@ static void hanger(vb_state *st)
 static void hang_is_killed_at_the_timeout(void **state)
 {
     (void)state;
-    const vb_options o = {.timeout = 0.5};
-    const vb_config cfg = quick(true);
+    const vb_bench_options o = {.timeout = 0.5};
+    const vb_run_options cfg = quick(true);
     vb_result r;
     assert_int_equal(vb_run_bench(add("hang", hanger, &o), &cfg, &r, NULL), VB_OK);
     assert_int_equal(r.outcome, VB_OUTCOME_TIMEOUT);
@@ -101,7 +103,7 @@ static void failed_check_fails_the_benchmark(void **state)
 {
     (void)state;
     for (int fork = 0; fork < 2; fork++) {
-        const vb_config cfg = quick(fork);
+        const vb_run_options cfg = quick(fork);
         vb_result r;
         const vb_bench *b = vb_registry_count() ? vb_registry_get(0) : add("check", checker, NULL);
         assert_int_equal(vb_run_bench(b, &cfg, &r, NULL), VB_OK);
@@ -165,16 +167,16 @@ static void fixtures_and_pedantic_rounds(void **state)
 {
     (void)state;
     teardowns = round_setups = round_teardowns = body_iterations = 0;
-    const vb_options o = {.setup = make_context,
-                          .teardown = free_context,
-                          .pedantic = 1,
-                          .rounds = 7,
-                          .iterations = 3,
-                          .warmup_rounds = 2,
-                          .round_setup = count_round_setup,
-                          .round_teardown = count_round_teardown,
-                          VB_PARAMS(365)};
-    vb_config cfg = quick(false);
+    const vb_bench_options o = {.setup = make_context,
+                                .teardown = free_context,
+                                .pedantic = 1,
+                                .rounds = 7,
+                                .iterations = 3,
+                                .warmup_rounds = 2,
+                                .round_setup = count_round_setup,
+                                .round_teardown = count_round_teardown,
+                                VB_PARAMS(365)};
+    vb_run_options cfg = quick(false);
     cfg.memory = false;
     vb_result r;
     assert_int_equal(vb_run_bench(add("ped", uses_context, &o), &cfg, &r, NULL), VB_OK);
@@ -194,8 +196,8 @@ static void vb_for_runs_the_same_iterations(void **state)
 {
     (void)state;
     body_iterations = 0;
-    const vb_options o = {.pedantic = 1, .rounds = 7, .iterations = 3, .warmup_rounds = 2};
-    vb_config cfg = quick(false);
+    const vb_bench_options o = {.pedantic = 1, .rounds = 7, .iterations = 3, .warmup_rounds = 2};
+    vb_run_options cfg = quick(false);
     cfg.memory = false;
     vb_result r;
     assert_int_equal(vb_run_bench(add("for", uses_vb_for, &o), &cfg, &r, NULL), VB_OK);
@@ -221,8 +223,8 @@ static int failing_setup(vb_state *st)
 static void failed_setup_and_missing_loop(void **state)
 {
     (void)state;
-    const vb_options o = {.setup = failing_setup};
-    const vb_config cfg = quick(false);
+    const vb_bench_options o = {.setup = failing_setup};
+    const vb_run_options cfg = quick(false);
     vb_result r;
     body_iterations = 0;
     assert_int_equal(vb_run_bench(add("bad_setup", uses_context, &o), &cfg, &r, NULL), VB_OK);
@@ -247,8 +249,8 @@ static void teardown_runs_after_a_failed_check_in_setup(void **state)
 {
     (void)state;
     teardowns = body_iterations = 0;
-    const vb_options o = {.setup = setup_with_failed_check, .teardown = free_context};
-    const vb_config cfg = quick(false);
+    const vb_bench_options o = {.setup = setup_with_failed_check, .teardown = free_context};
+    const vb_run_options cfg = quick(false);
     vb_result r;
     assert_int_equal(vb_run_bench(add("setup_check", uses_context, &o), &cfg, &r, NULL), VB_OK);
     assert_int_equal(r.outcome, VB_OUTCOME_FAILED);
@@ -261,13 +263,13 @@ static void teardown_runs_after_a_failed_check_in_setup(void **state)
 static void smoke_runs_each_body_once(void **state)
 {
     (void)state;
-    vb_config cfg = quick(false);
+    vb_run_options cfg = quick(false);
     cfg.smoke = true;
     body_iterations = 0;
     vb_result r;
     assert_int_equal(
         vb_run_bench(add("smoke", uses_context,
-                         &(vb_options){.setup = make_context, .teardown = free_context}),
+                         &(vb_bench_options){.setup = make_context, .teardown = free_context}),
                      &cfg, &r, NULL),
         VB_OK);
     assert_int_equal(r.outcome, VB_OUTCOME_PASSED);
@@ -275,6 +277,156 @@ static void smoke_runs_each_body_once(void **state)
     assert_int_equal(r.ndata, 0);
     assert_true(r.smoke);
     vb_result_clear(&r);
+}
+
+/* Repetitions: each setup appends its process id to a file, so the test sees which process
+   ran each repetition; the body crashes in the process that finds `crash_at` ids before it. */
+static char pid_file[64];
+static int crash_at = -1;
+static int my_index;
+
+static int note_pid(vb_state *st)
+{
+    (void)st;
+    FILE *f = fopen(pid_file, "a+");
+    if (!f) {
+        return 1;
+    }
+    rewind(f);
+    long pid;
+    my_index = 0;
+    while (fscanf(f, "%ld", &pid) == 1) {
+        my_index++;
+    }
+    fprintf(f, "%ld\n", (long)getpid());
+    return fclose(f) != 0;
+}
+
+static void spin_or_crash(vb_state *st)
+{
+    volatile unsigned x = 0;
+    while (vb_loop(st)) {
+        if (my_index == crash_at) {
+            raise(SIGSEGV);
+        }
+        for (int i = 0; i < 100; i++) {
+            x = x + (unsigned)i;
+        }
+    }
+}
+
+/* The process ids the setups wrote, in order; returns how many. */
+static int read_pids(long *pids, int cap)
+{
+    FILE *f = fopen(pid_file, "r");
+    int n = 0;
+    while (f && n < cap && fscanf(f, "%ld", &pids[n]) == 1) {
+        n++;
+    }
+    if (f) {
+        fclose(f);
+    }
+    return n;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void repetitions_run_each_in_its_own_process(void **state)
+{
+    (void)state;
+    snprintf(pid_file, sizeof pid_file, "%spids", VITALS_TMP_PREFIX);
+    unlink(pid_file);
+    crash_at = -1;
+    /* The benchmark asks for 3; the run's 1 does not lower it. */
+    const vb_bench_options o = {.setup = note_pid, .repetitions = 3};
+    const vb_bench *b = add("reps", spin_or_crash, &o);
+    vb_run_options cfg = quick(true);
+    vb_result r;
+    assert_int_equal(vb_run_bench(b, &cfg, &r, NULL), VB_OK);
+    assert_int_equal(r.outcome, VB_OUTCOME_PASSED);
+    assert_int_equal(r.nreps, 3);
+    long pids[8];
+    assert_int_equal(read_pids(pids, 8), 3);
+    for (int i = 0; i < 3; i++) {
+        assert_true(pids[i] != (long)getpid());
+        for (int j = 0; j < i; j++) {
+            assert_true(pids[i] != pids[j]);
+        }
+    }
+    /* The rounds of the three processes, pooled; the statistics are those of the pool. */
+    size_t rounds = 0;
+    int64_t peak = -1;
+    for (size_t i = 0; i < r.nreps; i++) {
+        assert_true(r.reps[i].rounds >= 5);
+        assert_true(r.reps[i].min <= r.reps[i].median && r.reps[i].median <= r.reps[i].max);
+        assert_true(r.reps[i].wall_time > 0);
+        rounds += r.reps[i].rounds;
+        peak = r.reps[i].peak_rss > peak ? r.reps[i].peak_rss : peak;
+    }
+    assert_int_equal(r.ndata, rounds);
+    assert_int_equal(r.stats.rounds, rounds);
+    assert_int_equal(r.peak_rss, peak);
+    double *sorted = malloc(r.ndata * sizeof *sorted);
+    memcpy(sorted, r.data, r.ndata * sizeof *sorted);
+    qsort(sorted, r.ndata, sizeof *sorted, cmp_double);
+    const double median =
+        r.ndata % 2 ? sorted[r.ndata / 2] : (sorted[r.ndata / 2 - 1] + sorted[r.ndata / 2]) / 2;
+    assert_float_equal(r.stats.median, median, 0);
+    assert_float_equal(r.stats.min, sorted[0], 0);
+    free(sorted);
+    /* The first repetition's own rounds lead the pool. */
+    assert_true(r.data[0] >= r.reps[0].min && r.data[0] <= r.reps[0].max);
+    vb_result_clear(&r);
+
+    /* The run's count wins when larger; without fork they all run in this process. */
+    unlink(pid_file);
+    cfg = quick(false);
+    cfg.repetitions = 4;
+    assert_int_equal(vb_run_bench(b, &cfg, &r, NULL), VB_OK);
+    assert_int_equal(r.outcome, VB_OUTCOME_PASSED);
+    assert_int_equal(r.nreps, 4);
+    assert_int_equal(read_pids(pids, 8), 4);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(pids[i], (long)getpid());
+    }
+    vb_result_clear(&r);
+
+    /* A smoke run has no statistics: one process whatever the count. */
+    unlink(pid_file);
+    cfg = quick(true);
+    cfg.smoke = true;
+    assert_int_equal(vb_run_bench(b, &cfg, &r, NULL), VB_OK);
+    assert_int_equal(read_pids(pids, 8), 1);
+    assert_int_equal(r.nreps, 0);
+    vb_result_clear(&r);
+    unlink(pid_file);
+}
+
+static void a_crash_in_a_later_repetition_fails_the_benchmark(void **state)
+{
+    (void)state;
+    snprintf(pid_file, sizeof pid_file, "%spids", VITALS_TMP_PREFIX);
+    unlink(pid_file);
+    crash_at = 1; /* the second process */
+    const vb_bench_options o = {.setup = note_pid};
+    vb_run_options cfg = quick(true);
+    cfg.repetitions = 3;
+    vb_result r;
+    assert_int_equal(vb_run_bench(add("crash2", spin_or_crash, &o), &cfg, &r, NULL), VB_OK);
+    assert_int_equal(r.outcome, VB_OUTCOME_CRASHED);
+    assert_int_equal(r.signal, SIGSEGV);
+    assert_non_null(strstr(r.msg, "repetition 2 of 3: killed by signal 11"));
+    long pids[8];
+    assert_int_equal(read_pids(pids, 8), 2); /* the third never ran */
+    assert_int_equal(r.nreps, 1);
+    assert_int_equal(r.ndata, r.reps[0].rounds);
+    vb_result_clear(&r);
+    crash_at = -1;
+    unlink(pid_file);
 }
 
 static void spin(vb_state *st)
@@ -290,15 +442,15 @@ static void spin(vb_state *st)
 static void limits_fail_the_benchmark(void **state)
 {
     (void)state;
-    const vb_config cfg = quick(true);
+    const vb_run_options cfg = quick(true);
     vb_result r;
-    const vb_options tight = {.max_mean_s = 1e-15};
+    const vb_bench_options tight = {.max_mean_s = 1e-15};
     assert_int_equal(vb_run_bench(add("tight", spin, &tight), &cfg, &r, NULL), VB_OK);
     assert_int_equal(r.outcome, VB_OUTCOME_FAILED);
     assert_non_null(strstr(r.msg, "max_mean_s"));
     assert_true(r.ndata > 0);
     vb_result_clear(&r);
-    const vb_options loose = {.max_mean_s = 10, .max_rss_mb = 4096};
+    const vb_bench_options loose = {.max_mean_s = 10, .max_rss_mb = 4096};
     assert_int_equal(vb_run_bench(add("loose", spin, &loose), &cfg, &r, NULL), VB_OK);
     assert_int_equal(r.outcome, VB_OUTCOME_PASSED);
     vb_result_clear(&r);
@@ -308,7 +460,7 @@ static void limits_scale_with_the_parameter(void **state)
 {
     (void)state;
     /* A limit of 1 s given for 365 days is 30/365 s for 30 days. */
-    const vb_options o = {.max_mean_s = 1.0, .limit_param = 365, VB_PARAMS(30)};
+    const vb_bench_options o = {.max_mean_s = 1.0, .limit_param = 365, VB_PARAMS(30)};
     const vb_bench *b = add("scaled", spin, &o);
     vb_result r;
     memset(&r, 0, sizeof r);
@@ -364,7 +516,7 @@ static void nothing(vb_state *st)
 static void memory_of_a_known_allocation(void **state)
 {
     (void)state;
-    const vb_config cfg = quick(true);
+    const vb_run_options cfg = quick(true);
     vb_result r;
     assert_int_equal(vb_run_bench(add("heap", allocate_known, NULL), &cfg, &r, NULL), VB_OK);
     assert_int_equal(r.outcome, VB_OUTCOME_PASSED);
@@ -403,8 +555,8 @@ static void heap_round_can_be_skipped(void **state)
     if (!vb_heap_available()) {
         skip();
     }
-    const vb_config cfg = quick(true);
-    const vb_options off = {.heap_round = VB_OFF};
+    const vb_run_options cfg = quick(true);
+    const vb_bench_options off = {.heap_round = VB_OFF};
     vb_result on_r, off_r;
     assert_int_equal(vb_run_bench(add("heap_on", allocate_known, NULL), &cfg, &on_r, NULL), VB_OK);
     assert_int_equal(vb_run_bench(add("heap_off", allocate_known, &off), &cfg, &off_r, NULL),
@@ -432,7 +584,7 @@ static void counters_and_throughput(vb_state *st)
 static void counters_come_back_from_the_child(void **state)
 {
     (void)state;
-    const vb_config cfg = quick(true);
+    const vb_run_options cfg = quick(true);
     vb_result r;
     assert_int_equal(vb_run_bench(add("counters", counters_and_throughput, NULL), &cfg, &r, NULL),
                      VB_OK);
@@ -470,9 +622,9 @@ static int run_main(int n, ...)
 static void main_exit_codes(void **state)
 {
     (void)state;
-    add("good", nothing, &(vb_options){.marks = "fast"});
-    add("check", checker, &(vb_options){.marks = "bad"});
-    add("crash", crasher, &(vb_options){.marks = "worse"});
+    add("good", nothing, &(vb_bench_options){.marks = "fast"});
+    add("check", checker, &(vb_bench_options){.marks = "bad"});
+    add("crash", crasher, &(vb_bench_options){.marks = "worse"});
     assert_int_equal(run_main(4, "--quiet", "--max-time=0.01", "-m", "fast"), 0);
     assert_int_equal(run_main(4, "--quiet", "--max-time=0.01", "-m", "fast or bad"), 1);
     assert_int_equal(run_main(2, "--quiet", "--smoke"), 3);
@@ -483,6 +635,24 @@ static void main_exit_codes(void **state)
     assert_int_equal(run_main(3, "--quiet", "--sort", "fastest"), 2);
     assert_int_equal(run_main(4, "--quiet", "--profile", "disk", "/tmp"), 2);
     assert_int_equal(run_main(2, "--list", "-k=good"), 0);
+    /* Every kind of option: a valid value is accepted (--list then exits 0), a bad one is a
+       usage error. */
+    assert_int_equal(run_main(14, "--list", "-q", "--sort=mean", "--env-factor", "none",
+                              "--gate-metric=instructions", "--compare-fail", "mean:10%",
+                              "--alpha=0.05", "--margin", "1.5", "--no-warmup", "--compare=3",
+                              "--min-rounds=7"),
+                     0);
+    assert_int_equal(run_main(3, "--list", "--alpha", "1"), 2);
+    assert_int_equal(run_main(3, "--list", "--alpha", "0"), 2);
+    assert_int_equal(run_main(2, "--list", "--margin=-1"), 2);
+    assert_int_equal(run_main(2, "--list", "--max-time=0"), 2);
+    assert_int_equal(run_main(3, "--list", "--env-factor", "kernels"), 2);
+    assert_int_equal(run_main(2, "--list", "--gate-metric=cycles"), 2);
+    assert_int_equal(run_main(3, "--list", "--compare-fail", "speed:10%"), 2);
+    assert_int_equal(run_main(2, "--list", "--compare-fail"), 2);
+    assert_int_equal(run_main(3, "--list", "--profile", "cpu"), 2);
+    assert_int_equal(run_main(2, "--list", "--list=yes"), 2);
+    assert_int_equal(run_main(2, "--list", "--min-rounds=-2"), 2);
 }
 
 int main(void)
@@ -496,6 +666,8 @@ int main(void)
         cmocka_unit_test_setup(failed_setup_and_missing_loop, reset),
         cmocka_unit_test_setup(teardown_runs_after_a_failed_check_in_setup, reset),
         cmocka_unit_test_setup(smoke_runs_each_body_once, reset),
+        cmocka_unit_test_setup(repetitions_run_each_in_its_own_process, reset),
+        cmocka_unit_test_setup(a_crash_in_a_later_repetition_fails_the_benchmark, reset),
         cmocka_unit_test_setup(limits_fail_the_benchmark, reset),
         cmocka_unit_test_setup(limits_scale_with_the_parameter, reset),
         cmocka_unit_test_setup(memory_of_a_known_allocation, reset),

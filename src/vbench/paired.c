@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: MIT */
+/* Paired comparison: the verdict of each benchmark from its paired samples of base and head. */
+#include <math.h>
+#include <string.h>
+
+#include "internal.h"
+#include "vbench/paired.h"
+
+void vb_paired_options_init(vb_paired_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->threshold = 0.05;
+    o->confidence = 0.90;
+    o->min_pairs = 5;
+    o->max_pairs = 30;
+    o->memory_floor = 512.0 * 1024;
+    o->max_time = 0.25;
+    o->timeout = 600;
+}
+
+const char *vb_paired_verdict_name(vb_paired_verdict v)
+{
+    switch (v) {
+    case VB_PAIRED_UNCHANGED:
+        return "unchanged";
+    case VB_PAIRED_REGRESSION:
+        return "regression";
+    case VB_PAIRED_IMPROVEMENT:
+        return "improvement";
+    case VB_PAIRED_INCONCLUSIVE:
+        return "inconclusive";
+    case VB_PAIRED_NOT_JUDGED:
+        return "not judged";
+    }
+    return "unknown";
+}
+
+static double median_of(double *values, size_t n)
+{
+    vb_stats_sort(values, n);
+    return vb_stats_median_sorted(values, n);
+}
+
+/* The verdict of an interval [low, high] of a shift against the allowed growth `up` (> 0)
+   and the allowed shrinking `down` (> 0) below which it is an improvement. */
+static vb_paired_verdict verdict_of(double low, double high, double up, double down)
+{
+    if (low > up) {
+        return VB_PAIRED_REGRESSION;
+    }
+    if (high < -down) {
+        return VB_PAIRED_IMPROVEMENT;
+    }
+    if (high <= up) {
+        return VB_PAIRED_UNCHANGED;
+    }
+    return VB_PAIRED_INCONCLUSIVE;
+}
+
+/* Time: the interval of the log ratios, exponentiated. */
+static void judge_time(vb_paired_bench *b, const vb_paired_options *o, double t, double *d,
+                       double *tmp)
+{
+    vb_paired_metric *m = &b->time;
+    const size_t n = b->pairs;
+    for (size_t i = 0; i < n; i++) {
+        if (!(b->base[i].median > 0) || !(b->head[i].median > 0)) {
+            return;
+        }
+        d[i] = log(b->head[i].median / b->base[i].median);
+    }
+    m->present = true;
+    for (size_t i = 0; i < n; i++) {
+        tmp[i] = b->base[i].median;
+    }
+    m->base = median_of(tmp, n);
+    for (size_t i = 0; i < n; i++) {
+        tmp[i] = b->head[i].median;
+    }
+    m->head = median_of(tmp, n);
+    vb_shift_ci ci;
+    if (vb_signed_rank_ci(d, n, o->confidence, &ci, NULL) != VB_OK) {
+        return;
+    }
+    m->ratio = exp(ci.estimate);
+    if (ci.confidence > 0) {
+        m->low = exp(ci.low);
+        m->high = exp(ci.high);
+        m->confidence = ci.confidence;
+        if (n >= o->min_pairs) {
+            m->verdict = verdict_of(ci.low, ci.high, log1p(t), log1p(t));
+        }
+    }
+}
+
+/* Peak RSS and heap peak: the interval of the byte differences, relative to the base's median;
+   a regression must exceed both the threshold and the memory floor. */
+static void judge_memory(vb_paired_bench *b, const vb_paired_options *o, double t, bool heap,
+                         double *d, double *tmp)
+{
+    vb_paired_metric *m = heap ? &b->heap_peak : &b->peak_rss;
+    const size_t n = b->pairs;
+    for (size_t i = 0; i < n; i++) {
+        const int64_t x = heap ? b->base[i].heap_peak : b->base[i].peak_rss;
+        const int64_t y = heap ? b->head[i].heap_peak : b->head[i].peak_rss;
+        if (x < 0 || y < 0) {
+            return;
+        }
+        d[i] = (double)y - (double)x;
+        tmp[i] = (double)x;
+    }
+    m->present = true;
+    m->base = median_of(tmp, n);
+    for (size_t i = 0; i < n; i++) {
+        tmp[i] = (double)(heap ? b->head[i].heap_peak : b->head[i].peak_rss);
+    }
+    m->head = median_of(tmp, n);
+    vb_shift_ci ci;
+    if (vb_signed_rank_ci(d, n, o->confidence, &ci, NULL) != VB_OK) {
+        return;
+    }
+    const double base = m->base > 0 ? m->base : 1;
+    m->ratio = 1 + ci.estimate / base;
+    if (ci.confidence > 0) {
+        m->low = 1 + ci.low / base;
+        m->high = 1 + ci.high / base;
+        m->confidence = ci.confidence;
+        const double up = fmax(t * m->base, o->memory_floor);
+        const double down = fmax(t / (1 + t) * m->base, o->memory_floor);
+        if (n >= o->min_pairs) {
+            m->verdict = verdict_of(ci.low, ci.high, up, down);
+        }
+    }
+}
+
+static void metric_reset(vb_paired_metric *m)
+{
+    memset(m, 0, sizeof *m);
+    m->ratio = m->low = m->high = NAN;
+    m->verdict = VB_PAIRED_NOT_JUDGED;
+}
+
+void vb_paired_judge(vb_paired_bench *b, const vb_paired_options *o)
+{
+    metric_reset(&b->time);
+    metric_reset(&b->peak_rss);
+    metric_reset(&b->heap_peak);
+    if (b->failed || b->missing || b->pairs == 0) {
+        return;
+    }
+    const double t = b->threshold > 0 ? b->threshold : o->threshold;
+    double *d = vb__malloc(2 * b->pairs * sizeof *d);
+    if (!d) {
+        return; /* left not judged: the caller sees no verdict */
+    }
+    double *tmp = d + b->pairs;
+    judge_time(b, o, t, d, tmp);
+    judge_memory(b, o, t, false, d, tmp);
+    judge_memory(b, o, t, true, d, tmp);
+    vb__free(d);
+}
+
+/* How bad a verdict is, to pick the worst of a benchmark's metrics. */
+static int severity(vb_paired_verdict v)
+{
+    switch (v) {
+    case VB_PAIRED_REGRESSION:
+        return 4;
+    case VB_PAIRED_INCONCLUSIVE:
+        return 3;
+    case VB_PAIRED_NOT_JUDGED:
+        return 2;
+    case VB_PAIRED_IMPROVEMENT:
+        return 1;
+    case VB_PAIRED_UNCHANGED:
+        return 0;
+    }
+    return 2;
+}
+
+vb_paired_verdict vb_paired_bench_verdict(const vb_paired_bench *b)
+{
+    if (b->failed || b->missing || !b->time.present) {
+        return VB_PAIRED_NOT_JUDGED;
+    }
+    vb_paired_verdict worst = b->time.verdict;
+    const vb_paired_metric *memory[] = {&b->peak_rss, &b->heap_peak};
+    for (size_t i = 0; i < 2; i++) {
+        if (memory[i]->present && severity(memory[i]->verdict) > severity(worst)) {
+            worst = memory[i]->verdict;
+        }
+    }
+    return worst;
+}
+
+void vb_paired_report_count(vb_paired_report *r)
+{
+    r->regressions = r->improvements = r->inconclusive = r->failures = r->not_judged = 0;
+    for (size_t i = 0; i < r->nbenches; i++) {
+        const vb_paired_bench *b = &r->benches[i];
+        if (b->failed) {
+            r->failures++;
+            continue;
+        }
+        switch (vb_paired_bench_verdict(b)) {
+        case VB_PAIRED_REGRESSION:
+            r->regressions++;
+            break;
+        case VB_PAIRED_IMPROVEMENT:
+            r->improvements++;
+            break;
+        case VB_PAIRED_INCONCLUSIVE:
+            r->inconclusive++;
+            break;
+        case VB_PAIRED_NOT_JUDGED:
+            r->not_judged++;
+            break;
+        case VB_PAIRED_UNCHANGED:
+            break;
+        }
+    }
+}
+
+void vb_paired_report_free(vb_paired_report *r)
+{
+    if (!r) {
+        return;
+    }
+    for (size_t i = 0; i < r->nbenches; i++) {
+        vb__free(r->benches[i].base);
+        vb__free(r->benches[i].head);
+    }
+    vb__free(r->benches);
+    vb__free(r);
+}
