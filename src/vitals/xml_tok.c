@@ -128,16 +128,15 @@ int vt__xml_tok_fail(vt__xml_tok *t, const char *p, vt_status code, const char *
     if (t->status != VT_OK) {
         return TOK_ERR;
     }
-    char what[200];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    vsnprintf(t->what, sizeof t->what, fmt, ap);
     va_end(ap);
     const uint64_t at = tok_abs(t, p);
     const uint32_t line = clamp32(t->line), col = column_at(t, at);
     t->ev_offset = at;
     t->status = code;
-    vt__error_at(&t->err, code, at, line, col, "%s:%u:%u: %s", t->name, line, col, what);
+    vt__error_at(&t->err, code, at, line, col, "%s:%u:%u: %s", t->name, line, col, t->what);
     return TOK_ERR;
 }
 
@@ -729,7 +728,7 @@ static int grow_slots(vt__xml_tok *t, size_t need)
         return -1;
     }
     t->slots = slots;
-    vt__xml_attr *attrs = vt__realloc(t->attrs, cap * sizeof *attrs);
+    vt__xml_tok_attr *attrs = vt__realloc(t->attrs, cap * sizeof *attrs);
     if (!attrs) {
         return -1;
     }
@@ -822,7 +821,7 @@ static int push_open(vt__xml_tok *t, const char *qname, uint32_t len, uint32_t c
     return 0;
 }
 
-static int call_end(vt__xml_tok *t, const vt__xml_element *el, const char *at)
+static int call_end(vt__xml_tok *t, const vt__xml_tok_element *el, const char *at)
 {
     if (t->h.end && t->h.end(t->h.ctx, el) != 0) {
         return vt__xml_tok_fail(t, at, VT_ERR_ABORTED, "stopped by the handler");
@@ -1005,7 +1004,7 @@ static int start_tag(vt__xml_tok *t, char *p, char **next)
             s->value[s->value_len] = '\0';
         }
     }
-    vt__xml_element el;
+    vt__xml_tok_element el;
     el.attrs = t->attrs;
     el.ns = NULL;
     el.ns_count = 0;
@@ -1021,7 +1020,7 @@ static int start_tag(vt__xml_tok *t, char *p, char **next)
     } else {
         for (size_t i = 0; i < n; i++) {
             const vt__xml_slot *s = &t->slots[i];
-            vt__xml_attr *a = &t->attrs[i];
+            vt__xml_tok_attr *a = &t->attrs[i];
             s->name[s->name_len] = '\0';
             a->name = s->name;
             a->prefix = NULL;
@@ -1130,7 +1129,7 @@ static int end_tag(vt__xml_tok *t, char *p, char **next)
             t, q, VT_ERR_PARSE, "Opening and ending tag mismatch: %s line %llu and %.*s", local,
             (unsigned long long)o->line, (int)(other_len > 60 ? 60 : other_len), other);
     }
-    vt__xml_element el;
+    vt__xml_tok_element el;
     memset(&el, 0, sizeof el);
     el.name = local;
     el.name_len = o->name_len - (o->prefix_len ? o->prefix_len + 1 : 0);
@@ -1367,7 +1366,7 @@ static vt_status sticky(const vt__xml_tok *t, vt_error *err)
     return t->status;
 }
 
-vt_status vt__xml_tok_new(const char *name, const vt__xml_handler *handler, vt__xml_tok **out,
+vt_status vt__xml_tok_new(const char *name, const vt__xml_tok_handler *handler, vt__xml_tok **out,
                           vt_error *err)
 {
     *out = NULL;
@@ -1567,6 +1566,11 @@ int vt__xml_tok_declined(const vt__xml_tok *t)
 int vt__xml_tok_saw_root(const vt__xml_tok *t)
 {
     return t->saw_root;
+}
+
+const char *vt__xml_tok_message(const vt__xml_tok *t)
+{
+    return t->status != VT_OK ? t->what : "";
 }
 
 void vt__xml_tok_position(const vt__xml_tok *t, uint32_t *line, uint32_t *column, uint64_t *offset)

@@ -30,45 +30,45 @@
 #define VT__XML_TOK_MAX_DEPTH 100000u
 
 /** An attribute as the start event gives it: pointers valid during the callback only. */
-typedef struct vt__xml_attr {
+typedef struct vt__xml_tok_attr {
     const char *name;   /**< local part, NUL-terminated */
     const char *prefix; /**< namespace prefix, NUL-terminated; NULL when none */
     const char *uri;    /**< the prefix's namespace name; NULL when unprefixed */
     const char *value;  /**< normalised and unescaped, NUL-terminated */
     uint32_t name_len;
     uint32_t value_len;
-} vt__xml_attr;
+} vt__xml_tok_attr;
 
 /** A namespace declared on an element (xmlns or xmlns:prefix). */
-typedef struct vt__xml_ns {
+typedef struct vt__xml_tok_ns {
     const char *prefix; /**< NULL for the default namespace */
     const char *uri;    /**< "" when the default namespace is undeclared */
-} vt__xml_ns;
+} vt__xml_tok_ns;
 
 /** An element, for the start event (all fields) and the end event (names only). */
-typedef struct vt__xml_element {
+typedef struct vt__xml_tok_element {
     const char *name;   /**< local part, NUL-terminated */
     const char *prefix; /**< NULL when none */
     const char *uri;    /**< its namespace name, NULL when none */
     uint32_t name_len;
     uint32_t attr_count;
-    const vt__xml_attr *attrs; /**< in document order, namespace declarations left out */
+    const vt__xml_tok_attr *attrs; /**< in document order, namespace declarations left out */
     uint32_t ns_count;
-    const vt__xml_ns *ns;
-} vt__xml_element;
+    const vt__xml_tok_ns *ns;
+} vt__xml_tok_element;
 
 /**
  * What the tokenizer calls. A callback returns 0 to go on; anything else stops the
  * tokenizer, whose feed or finish then returns VT_ERR_ABORTED. Any member may be NULL; with
  * `text` NULL, character data is checked but not decoded.
  */
-typedef struct vt__xml_handler {
+typedef struct vt__xml_tok_handler {
     void *ctx;
-    int (*start)(void *ctx, const vt__xml_element *element);
-    int (*end)(void *ctx, const vt__xml_element *element);
+    int (*start)(void *ctx, const vt__xml_tok_element *element);
+    int (*end)(void *ctx, const vt__xml_tok_element *element);
     /** Character data and CDATA content, in pieces (merge neighbours to get a text node). */
     int (*text)(void *ctx, const char *text, size_t len);
-} vt__xml_handler;
+} vt__xml_tok_handler;
 
 typedef struct vt__xml_tok vt__xml_tok;
 
@@ -76,7 +76,7 @@ typedef struct vt__xml_tok vt__xml_tok;
  * Creates a tokenizer; `name` (may be NULL: "input") prefixes error messages as
  * `name:line:column: message`. Free it with vt__xml_tok_free.
  */
-vt_status vt__xml_tok_new(const char *name, const vt__xml_handler *handler, vt__xml_tok **out,
+vt_status vt__xml_tok_new(const char *name, const vt__xml_tok_handler *handler, vt__xml_tok **out,
                           vt_error *err);
 
 /** Frees the tokenizer; NULL is accepted. */
@@ -102,6 +102,9 @@ int vt__xml_tok_declined(const vt__xml_tok *tok);
 
 /** Whether the root element has started. */
 int vt__xml_tok_saw_root(const vt__xml_tok *tok);
+
+/** The error's message alone, without the name and the position ("" when no error). */
+const char *vt__xml_tok_message(const vt__xml_tok *tok);
 
 /**
  * Where the tokenizer is, as libxml2 reports it to its callbacks: during a start event the

@@ -70,13 +70,14 @@ typedef struct vt__xml_binding {
 } vt__xml_binding;
 
 struct vt__xml_tok {
-    vt__xml_handler h;
+    vt__xml_tok_handler h;
     char name[256];
     int state;
     int declined;
     int saw_root;
     vt_status status;
     vt_error err;
+    char what[200]; /* the error's message without the name and the position */
 
     /* The window being read: w[0..wend), its absolute offset, whether input has ended. */
     char *w, *wend;
@@ -102,7 +103,7 @@ struct vt__xml_tok {
 
     /* The tag being read. */
     vt__xml_slot *slots;
-    vt__xml_attr *attrs;
+    vt__xml_tok_attr *attrs;
     size_t slot_cap;
     uint32_t *dup_table; /* for tags with many attributes */
     size_t dup_cap;
@@ -115,7 +116,7 @@ struct vt__xml_tok {
     size_t ns_count, ns_cap;
     char *ns_bytes;
     size_t ns_bytes_len, ns_bytes_cap;
-    vt__xml_ns *ns_decl;
+    vt__xml_tok_ns *ns_decl;
     size_t ns_decl_cap;
 };
 
@@ -186,7 +187,7 @@ int vt__xml_tok_cdata(vt__xml_tok *t, char *p, char **next);   /* '<![CDATA[' */
  * decoded, names not yet NUL-terminated), pushes the bindings, fills t->attrs, el->uri,
  * el->ns and *count. `at` places the errors; `name` is the element's qname. */
 int vt__xml_tok_namespaces(vt__xml_tok *t, const char *at, const char *name, uint32_t name_len,
-                           uint32_t colon, size_t n, vt__xml_element *el, size_t *count);
+                           uint32_t colon, size_t n, vt__xml_tok_element *el, size_t *count);
 /* The namespace name of `prefix` in scope (NULL: the default namespace); -1 when none. */
 int64_t vt__xml_tok_lookup(const vt__xml_tok *t, const char *prefix, size_t len);
 /* Drops the bindings of the element being closed. */

@@ -565,9 +565,9 @@ static int same_expanded_name(vt__xml_tok *t, size_t count, size_t *first, size_
     }
     if (prefixed <= 64) {
         for (size_t i = 0; i < count; i++) {
-            const vt__xml_attr *a = &t->attrs[i];
+            const vt__xml_tok_attr *a = &t->attrs[i];
             for (size_t j = 0; a->uri && j < i; j++) {
-                const vt__xml_attr *b = &t->attrs[j];
+                const vt__xml_tok_attr *b = &t->attrs[j];
                 /* An unprefixed attribute is in no namespace: never the same as a's. */
                 if (b->uri && a->name_len == b->name_len &&
                     memcmp(a->name, b->name, a->name_len) == 0 && strcmp(a->uri, b->uri) == 0) {
@@ -593,14 +593,14 @@ static int same_expanded_name(vt__xml_tok *t, size_t count, size_t *first, size_
     }
     memset(t->dup_table, 0xFF, cap * sizeof *t->dup_table);
     for (size_t i = 0; i < count; i++) {
-        const vt__xml_attr *a = &t->attrs[i];
+        const vt__xml_tok_attr *a = &t->attrs[i];
         if (!a->uri) {
             continue;
         }
         const uint64_t seed = vt__hash_bytes(a->uri, strlen(a->uri), 0);
         size_t k = vt__hash_bytes(a->name, a->name_len, seed) & (cap - 1);
         while (t->dup_table[k] != UINT32_MAX) {
-            const vt__xml_attr *b = &t->attrs[t->dup_table[k]];
+            const vt__xml_tok_attr *b = &t->attrs[t->dup_table[k]];
             if (a->name_len == b->name_len && memcmp(a->name, b->name, a->name_len) == 0 &&
                 strcmp(a->uri, b->uri) == 0) {
                 *first = t->dup_table[k];
@@ -615,7 +615,7 @@ static int same_expanded_name(vt__xml_tok *t, size_t count, size_t *first, size_
 }
 
 int vt__xml_tok_namespaces(vt__xml_tok *t, const char *at, const char *name, uint32_t name_len,
-                           uint32_t colon, size_t n, vt__xml_element *el, size_t *count)
+                           uint32_t colon, size_t n, vt__xml_tok_element *el, size_t *count)
 {
     const size_t ns_before = t->ns_count;
     for (size_t i = 0; i < n; i++) {
@@ -630,7 +630,7 @@ int vt__xml_tok_namespaces(vt__xml_tok *t, const char *at, const char *name, uin
         if (s->xmlns) {
             continue;
         }
-        vt__xml_attr *a = &t->attrs[out++];
+        vt__xml_tok_attr *a = &t->attrs[out++];
         a->value = s->value;
         a->value_len = s->value_len;
         if (s->colon) {

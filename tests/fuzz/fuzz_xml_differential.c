@@ -114,7 +114,7 @@ static void free_log(log_t *l)
 
 static char tok_msg[300]; /* its last answer, for the report of a difference */
 
-static void log_start(log_t *l, const vt__xml_element *el)
+static void log_start(log_t *l, const vt__xml_tok_element *el)
 {
     flush_text(l);
     put(l, "S", 1);
@@ -128,7 +128,7 @@ static void log_start(log_t *l, const vt__xml_element *el)
     }
     put_num(l, el->attr_count);
     for (uint32_t i = 0; i < el->attr_count; i++) {
-        const vt__xml_attr *a = &el->attrs[i];
+        const vt__xml_tok_attr *a = &el->attrs[i];
         /* NUL-terminated as promised, and the lengths agree. */
         if (strlen(a->name) != a->name_len || a->value[a->value_len] != '\0') {
             abort();
@@ -141,7 +141,7 @@ static void log_start(log_t *l, const vt__xml_element *el)
     put(l, "\n", 1);
 }
 
-static int tok_start(void *ctx, const vt__xml_element *el)
+static int tok_start(void *ctx, const vt__xml_tok_element *el)
 {
     log_t *l = ctx;
     log_start(l, el);
@@ -151,7 +151,7 @@ static int tok_start(void *ctx, const vt__xml_element *el)
     return 0;
 }
 
-static void log_end(log_t *l, const vt__xml_element *el)
+static void log_end(log_t *l, const vt__xml_tok_element *el)
 {
     flush_text(l);
     put(l, "E", 1);
@@ -161,7 +161,7 @@ static void log_end(log_t *l, const vt__xml_element *el)
     put(l, "\n", 1);
 }
 
-static int tok_end(void *ctx, const vt__xml_element *el)
+static int tok_end(void *ctx, const vt__xml_tok_element *el)
 {
     log_t *l = ctx;
     log_end(l, el);
@@ -181,7 +181,7 @@ static int tok_text(void *ctx, const char *s, size_t len)
  * with the padding the tokenizer needs). Returns 1 when it accepts; *declined. */
 static int tokenize(const uint8_t *data, size_t size, size_t chunk, log_t *l, int *declined)
 {
-    vt__xml_handler h;
+    vt__xml_tok_handler h;
     memset(&h, 0, sizeof h);
     h.ctx = l;
     h.start = tok_start;

@@ -97,7 +97,7 @@ static int read_filtered(xml_input *in, int (*parse)(void *ctx, char *data, size
 
 /* ---- the built-in tokenizer ---------------------------------------------------------- */
 
-static int count_start(void *ctx, const vt__xml_element *el)
+static int count_start(void *ctx, const vt__xml_tok_element *el)
 {
     xml_input *in = ctx;
     in->elements++;
@@ -116,7 +116,7 @@ static void tokenize(vb_state *st)
     int rc = 0;
     while (vb_loop(st)) {
         in->bytes = in->elements = in->attributes = 0;
-        const vt__xml_handler h = {in, count_start, NULL, NULL};
+        const vt__xml_tok_handler h = {in, count_start, NULL, NULL};
         vt__xml_tok *t = NULL;
         rc = vt__xml_tok_new("bench.xml", &h, &t, NULL) == VT_OK ? 0 : -1;
         if (rc == 0) {

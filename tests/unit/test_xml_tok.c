@@ -44,7 +44,7 @@ static void add(rec *r, const char *fmt, ...)
 
 static vt__xml_tok *current;
 
-static int on_start(void *ctx, const vt__xml_element *el)
+static int on_start(void *ctx, const vt__xml_tok_element *el)
 {
     rec *r = ctx;
     add(r, "S %s%s%s", el->prefix ? el->prefix : "", el->prefix ? ":" : "", el->name);
@@ -55,7 +55,7 @@ static int on_start(void *ctx, const vt__xml_element *el)
         add(r, " ns:%s=%s", el->ns[i].prefix ? el->ns[i].prefix : "", el->ns[i].uri);
     }
     for (uint32_t i = 0; i < el->attr_count; i++) {
-        const vt__xml_attr *a = &el->attrs[i];
+        const vt__xml_tok_attr *a = &el->attrs[i];
         assert_int_equal(strlen(a->name), a->name_len);
         assert_int_equal(a->value[a->value_len], '\0');
         add(r, " %s%s%s", a->prefix ? a->prefix : "", a->prefix ? ":" : "", a->name);
@@ -69,7 +69,7 @@ static int on_start(void *ctx, const vt__xml_element *el)
     return ++r->starts == r->stop_after;
 }
 
-static int on_end(void *ctx, const vt__xml_element *el)
+static int on_end(void *ctx, const vt__xml_tok_element *el)
 {
     add(ctx, "E %s|", el->name);
     return 0;
@@ -97,7 +97,7 @@ static int on_text(void *ctx, const char *s, size_t len)
 
 /* Tokenizes `len` bytes of `d` fed `chunk` bytes at a time (each piece copied into a
  * padded buffer) and finishes; the status, the error in *err. */
-static vt_status feed_doc(const char *d, size_t len, size_t chunk, const vt__xml_handler *h,
+static vt_status feed_doc(const char *d, size_t len, size_t chunk, const vt__xml_tok_handler *h,
                           vt_error *err)
 {
     vt__xml_tok *t = NULL;
@@ -127,7 +127,7 @@ static vt_status run_chunks(const char *doc, size_t len, size_t chunk, int text,
 {
     memset(r, 0, sizeof *r);
     add(r, "%s", "");
-    const vt__xml_handler h = {r, on_start, on_end, text ? on_text : NULL};
+    const vt__xml_tok_handler h = {r, on_start, on_end, text ? on_text : NULL};
     return feed_doc(doc, len, chunk, &h, err);
 }
 
@@ -423,7 +423,7 @@ static void a_handler_can_stop(void **state)
     memset(&r, 0, sizeof r);
     add(&r, "%s", "");
     r.stop_after = 2;
-    vt__xml_handler h = {&r, on_start, on_end, NULL};
+    vt__xml_tok_handler h = {&r, on_start, on_end, NULL};
     vt__xml_tok *t = NULL;
     vt_error err;
     assert_int_equal(vt__xml_tok_new("doc.xml", &h, &t, &err), VT_OK);
@@ -503,7 +503,7 @@ static char *long_value_doc(size_t n, size_t *len)
     return d;
 }
 
-static int count_value(void *ctx, const vt__xml_element *el)
+static int count_value(void *ctx, const vt__xml_tok_element *el)
 {
     if (el->attr_count == 1) {
         *(size_t *)ctx = el->attrs[0].value_len;
@@ -516,7 +516,7 @@ static void a_long_value_is_carried_across_blocks(void **state)
     (void)state;
     size_t len, got = 0;
     char *d = long_value_doc(3u << 20, &len);
-    vt__xml_handler h = {&got, count_value, NULL, NULL};
+    vt__xml_tok_handler h = {&got, count_value, NULL, NULL};
     vt_error err;
     assert_int_equal(feed_doc(d, len, 256 * 1024, &h, &err), VT_OK);
     assert_int_equal(got, 3u << 20);
@@ -531,7 +531,7 @@ static void a_value_over_the_limit_is_refused_where_its_tag_starts(void **state)
     (void)state;
     size_t len;
     char *d = long_value_doc(VT__XML_TOK_MAX_TOKEN + 1000, &len);
-    vt__xml_handler h = {NULL, NULL, NULL, NULL};
+    vt__xml_tok_handler h = {NULL, NULL, NULL, NULL};
     vt_error err;
     count_bytes();
     assert_int_equal(feed_doc(d, len, 256 * 1024, &h, &err), VT_ERR_LIMIT);
@@ -555,7 +555,7 @@ static void long_text_streams(void **state)
         d[i] = (char)('a' + i % 26);
     }
     memcpy(d + n + 3, "</a>", 4);
-    vt__xml_handler h = {NULL, NULL, NULL, NULL};
+    vt__xml_tok_handler h = {NULL, NULL, NULL, NULL};
     vt_error err;
     count_bytes();
     assert_int_equal(feed_doc(d, n + 7, 256 * 1024, &h, &err), VT_OK);
@@ -575,7 +575,7 @@ static void many_attributes(void **state)
         k += (size_t)sprintf(d + k, " n%d=\"\"", i);
     }
     memcpy(d + k, "/>", 3);
-    vt__xml_handler h = {NULL, NULL, NULL, NULL};
+    vt__xml_tok_handler h = {NULL, NULL, NULL, NULL};
     vt_error err;
     assert_int_equal(feed_doc(d, k + 2, k + 2, &h, &err), VT_OK);
     k += (size_t)sprintf(d + k, " n123=\"\"/>");
@@ -593,7 +593,7 @@ static void deep_nesting_is_bounded(void **state)
     for (size_t i = 0; i < depth; i++) {
         memcpy(d + 3 * i, "<a>", 3);
     }
-    vt__xml_handler h = {NULL, NULL, NULL, NULL};
+    vt__xml_tok_handler h = {NULL, NULL, NULL, NULL};
     vt_error err;
     assert_int_equal(feed_doc(d, depth * 3, 256 * 1024, &h, &err), VT_ERR_LIMIT);
     assert_non_null(strstr(err.msg, "elements nested deeper than 100000"));
