@@ -95,7 +95,8 @@ vt_status vt_reader_new(const vt_reader_options *options, const vt_sink *sink, v
         options && options->max_metadata ? options->max_metadata : VT_READER_MAX_METADATA;
     r->engine = VT__XML_LIBXML2;
     vt__xml_filter_init(&r->filter);
-    r->block = vt__malloc(VT__READER_BLOCK);
+    /* Padded: the built-in engine reads the block where it lies (vt__xml_parse_block). */
+    r->block = vt__calloc(1, VT__READER_BLOCK + VT__XML_PADDING);
     if (!r->block) {
         vt__free(r);
         return vt__nomem(err);
@@ -151,9 +152,10 @@ static vt_status sticky(vt_reader *r, vt_error *err)
     return r->status;
 }
 
-/* Passes filtered bytes to the XML front end, making the parser on the first block. Its
- * errors, and the decoders', come back through the reader's status. */
-static vt_status parse(vt_reader *r, const char *data, size_t len, int terminate, vt_error *err)
+/* Passes filtered bytes of the reader's block to the XML front end, making the parser on the
+ * first block; the engine may change them. Its errors, and the decoders', come back through
+ * the reader's status. */
+static vt_status parse(vt_reader *r, char *data, size_t len, int terminate, vt_error *err)
 {
     if (!r->xml) {
         vt__xml_events events;
@@ -165,7 +167,7 @@ static vt_status parse(vt_reader *r, const char *data, size_t len, int terminate
             return sticky(r, err);
         }
     }
-    vt__xml_parse(r->xml, data, len, terminate);
+    vt__xml_parse_block(r->xml, data, len, terminate);
     return r->status == VT_OK ? VT_OK : sticky(r, err);
 }
 
@@ -227,7 +229,7 @@ vt_status vt__reader_finish_xml(vt_reader *r, vt_error *err)
         return sticky(r, err);
     }
     r->terminating = 1;
-    if (parse(r, "", 0, 1, err) != VT_OK) { /* "", not NULL: NULL + 0 is undefined */
+    if (parse(r, r->block, 0, 1, err) != VT_OK) { /* no bytes, a block: NULL + 0 is undefined */
         return r->status;
     }
     if (!r->saw_root) {
