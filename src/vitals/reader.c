@@ -93,7 +93,12 @@ vt_status vt_reader_new(const vt_reader_options *options, const vt_sink *sink, v
              options && options->name ? options->name : "export.xml");
     r->max_metadata =
         options && options->max_metadata ? options->max_metadata : VT_READER_MAX_METADATA;
-    r->engine = VT__XML_LIBXML2;
+    const vt_xml_parser parser = options ? options->parser : VT_XML_PARSER_DEFAULT;
+    if ((unsigned)parser > VT_XML_PARSER_LIBXML2) {
+        vt__free(r);
+        return vt__error(err, VT_ERR_INVALID, "no XML parser %d", (int)parser);
+    }
+    r->engine = parser == VT_XML_PARSER_LIBXML2 ? VT__XML_LIBXML2 : VT__XML_BUILTIN;
     vt__xml_filter_init(&r->filter);
     /* Padded: the built-in engine reads the block where it lies (vt__xml_parse_block). */
     r->block = vt__calloc(1, VT__READER_BLOCK + VT__XML_PADDING);

@@ -256,16 +256,23 @@ static void an_engine_this_build_lacks_is_refused(void **state)
     assert_string_equal(vt__xml_engine_name(VT__XML_BUILTIN), "builtin");
 }
 
-/* The reader's engine is chosen before its first bytes, and its GPX files use the same. */
+/* The reader's engine is chosen before its first bytes (the built-in one by default,
+ * libxml2's by option), and its GPX files use the same. */
 static void the_reader_chooses_its_engine_before_the_first_bytes(void **state)
 {
     (void)state;
     vt_reader *r;
-    assert_int_equal(vt_reader_new(NULL, NULL, &r, NULL), VT_OK);
+    vt_reader_options o;
+    memset(&o, 0, sizeof o);
+    o.parser = VT_XML_PARSER_LIBXML2;
+    assert_int_equal(vt_reader_new(&o, NULL, &r, NULL), VT_OK);
     assert_int_equal(vt__reader_xml_engine(r), VT__XML_LIBXML2);
-    assert_int_equal(vt__reader_use_xml_engine(r, VT__XML_ENGINE_COUNT, NULL), VT_ERR_INVALID);
-    assert_int_equal(vt__reader_use_xml_engine(r, VT__XML_BUILTIN, NULL), VT_OK);
+    vt_reader_free(r);
+    o.parser = (vt_xml_parser)7;
+    assert_int_equal(vt_reader_new(&o, NULL, &r, NULL), VT_ERR_INVALID);
+    assert_int_equal(vt_reader_new(NULL, NULL, &r, NULL), VT_OK);
     assert_int_equal(vt__reader_xml_engine(r), VT__XML_BUILTIN);
+    assert_int_equal(vt__reader_use_xml_engine(r, VT__XML_ENGINE_COUNT, NULL), VT_ERR_INVALID);
     assert_int_equal(vt__reader_use_xml_engine(r, VT__XML_LIBXML2, NULL), VT_OK);
     static const char doc[] = "<HealthData locale=\"en_US\">";
     assert_int_equal(vt_reader_feed(r, doc, sizeof doc - 1, NULL), VT_OK);
