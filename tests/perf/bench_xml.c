@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* The XML layer alone: the reader's byte filter, then the built-in tokenizer or libxml2's
- * SAX2 push parser (set up as the reader sets it up), counting elements and attributes, on a
- * generated export of each shape: 100 MB (10 MB in smoke runs), or the files named by
- * $VITALS_PERF_XML_APPLE and $VITALS_PERF_XML_DENSE (the 1 GB measurements of
- * docs/architecture.md). The tokenizer is internal to libvitals until the reader's front end
- * takes it: this file, alone in the suite, includes its header. */
+/* The XML parsers side by side, on a generated export of each shape: 100 MB (10 MB in smoke
+ * runs), or the files named by $VITALS_PERF_XML_APPLE and $VITALS_PERF_XML_DENSE (the 1 GB
+ * measurements of docs/architecture.md). xml/tokenize_* and xml/libxml2_*: the XML layer
+ * alone (the reader's byte filter, then the built-in tokenizer or libxml2's SAX2 push parser
+ * set up as the reader sets it up, counting elements and attributes); it reaches the
+ * tokenizer's internal header, alone in the suite. xml/read_*: the whole reader with each
+ * parser (vt_read_export, every Record decoded), the public way. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -218,3 +219,69 @@ static void libxml2_dense(vb_state *st)
 }
 VB_BENCHMARK(libxml2_dense, .group = "xml", .marks = "performance,xml", .setup = setup_dense,
              .max_rss_mb = IMPORT_MAX_RSS_MB);
+
+/* ---- the whole reader: parse and decode (the "import/read_export") ------------- */
+
+static vt_status count_record(void *ctx, const vt_record *rec, const vt_strpool *strings,
+                              vt_error *err)
+{
+    (void)strings;
+    (void)err;
+    double *sum = ctx;
+    if (rec->flags & VT_RECORD_NUMERIC) {
+        *sum += rec->value;
+    }
+    return VT_OK;
+}
+
+/* vt_read_export with `parser`: every Record decoded and counted, its value summed. */
+static void read_with(vb_state *st, vt_xml_parser parser)
+{
+    const xml_input *in = vb_context(st);
+    vt_read_stats stats;
+    memset(&stats, 0, sizeof stats);
+    vt_reader_options o;
+    memset(&o, 0, sizeof o);
+    o.parser = parser;
+    vt_status rc = VT_OK;
+    while (vb_loop(st)) {
+        double sum = 0;
+        vt_sink sink;
+        memset(&sink, 0, sizeof sink);
+        sink.ctx = &sum;
+        sink.record = count_record;
+        rc = vt_read_export(in->path, &o, &sink, &stats, NULL);
+        vb_clobber();
+    }
+    vb_check(st, rc == VT_OK && stats.summary.records > 0, "the export reads");
+    vb_set_bytes(st, (double)stats.summary.bytes);
+    vb_set_items(st, (double)stats.summary.records);
+}
+
+static void read_apple_builtin(vb_state *st)
+{
+    read_with(st, VT_XML_PARSER_BUILTIN);
+}
+VB_BENCHMARK(read_apple_builtin, .group = "xml", .marks = "performance,xml,import",
+             .setup = setup_apple, .max_rss_mb = IMPORT_MAX_RSS_MB);
+
+static void read_apple_libxml2(vb_state *st)
+{
+    read_with(st, VT_XML_PARSER_LIBXML2);
+}
+VB_BENCHMARK(read_apple_libxml2, .group = "xml", .marks = "performance,xml,import",
+             .setup = setup_apple, .max_rss_mb = IMPORT_MAX_RSS_MB);
+
+static void read_dense_builtin(vb_state *st)
+{
+    read_with(st, VT_XML_PARSER_BUILTIN);
+}
+VB_BENCHMARK(read_dense_builtin, .group = "xml", .marks = "performance,xml,import",
+             .setup = setup_dense, .max_rss_mb = IMPORT_MAX_RSS_MB);
+
+static void read_dense_libxml2(vb_state *st)
+{
+    read_with(st, VT_XML_PARSER_LIBXML2);
+}
+VB_BENCHMARK(read_dense_libxml2, .group = "xml", .marks = "performance,xml,import",
+             .setup = setup_dense, .max_rss_mb = IMPORT_MAX_RSS_MB);
