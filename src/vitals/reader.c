@@ -176,15 +176,39 @@ static vt_status parse(vt_reader *r, char *data, size_t len, int terminate, vt_e
     return r->status == VT_OK ? VT_OK : sticky(r, err);
 }
 
-/* Filters and parses input in blocks of the reader's buffer; bytes held back by the filter
- * (a possible `<!DOCTYPE` start) wait in front of the next block. */
-static vt_status feed(vt_reader *r, const void *data, size_t len, int final, vt_error *err)
+/* Filters and parses the first `len` bytes of the block (the carried bytes first); bytes
+ * held back by the filter (a possible `<!DOCTYPE` start) wait to go in front of the next. */
+static vt_status filter_and_parse(vt_reader *r, size_t len, int final, vt_error *err)
+{
+    size_t keep = 0;
+    const vt_status st =
+        vt__xml_filter_run(&r->filter, r->block, len, final, &keep, r->name, &r->err);
+    if (st != VT_OK) {
+        r->status = st;
+        return sticky(r, err);
+    }
+    memcpy(r->carry, r->block + len - keep, keep);
+    r->carry_len = keep;
+    return parse(r, r->block, len - keep, 0, err);
+}
+
+static vt_status can_feed(vt_reader *r, vt_error *err)
 {
     if (r->status != VT_OK) {
         return sticky(r, err);
     }
     if (r->finished) {
         return vt__error(err, VT_ERR_INVALID, "the reader has finished");
+    }
+    return VT_OK;
+}
+
+/* Filters and parses input in blocks of the reader's buffer. */
+static vt_status feed(vt_reader *r, const void *data, size_t len, int final, vt_error *err)
+{
+    const vt_status ok = can_feed(r, err);
+    if (ok != VT_OK) {
+        return ok;
     }
     const char *p = data;
     size_t left = len;
@@ -196,20 +220,27 @@ static vt_status feed(vt_reader *r, const void *data, size_t len, int final, vt_
         memcpy(r->block + head, p, n);
         p += n;
         left -= n;
-        size_t keep = 0;
-        const vt_status st = vt__xml_filter_run(&r->filter, r->block, head + n, final && left == 0,
-                                                &keep, r->name, &r->err);
-        if (st != VT_OK) {
-            r->status = st;
-            return sticky(r, err);
-        }
-        memcpy(r->carry, r->block + head + n - keep, keep);
-        r->carry_len = keep;
-        if (parse(r, r->block, head + n - keep, 0, err) != VT_OK) {
+        if (filter_and_parse(r, head + n, final && left == 0, err) != VT_OK) {
             return r->status;
         }
     } while (left > 0);
     return VT_OK;
+}
+
+char *vt__reader_block(vt_reader *r, size_t *room)
+{
+    memcpy(r->block, r->carry, r->carry_len);
+    *room = VT__READER_BLOCK - r->carry_len;
+    return r->block + r->carry_len;
+}
+
+vt_status vt__reader_feed_block(vt_reader *r, size_t n, vt_error *err)
+{
+    const vt_status ok = can_feed(r, err);
+    if (ok != VT_OK) {
+        return ok;
+    }
+    return filter_and_parse(r, r->carry_len + n, 0, err);
 }
 
 vt_status vt_reader_feed(vt_reader *r, const void *data, size_t len, vt_error *err)
