@@ -130,9 +130,12 @@ void vt__reader_events(vt_reader *r, vt__xml_events *events);
 
 /* ---- small decoders, inline: they run for nearly every attribute ----------------------- */
 
+/* Whether attribute `a` is named `want`, a string literal: inlined, its length is a constant
+ * and the compare a few integer compares, where strcmp is a call per attribute. */
 static inline int attr_is(const vt__xml_attr *a, const char *want)
 {
-    return strcmp(a->name, want) == 0;
+    const size_t n = strlen(want);
+    return a->name_len == n && memcmp(a->name, want, n) == 0;
 }
 
 /* Makes room for `need` elements of `elem` bytes: 1 on success. */

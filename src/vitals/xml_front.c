@@ -86,6 +86,7 @@ static void lx_start(void *user, const xmlChar *localname, const xmlChar *prefix
         x->attrs[i].name = (const char *)a[0];
         x->attrs[i].value = (const char *)a[3];
         x->attrs[i].len = (size_t)(a[4] - a[3]);
+        x->attrs[i].name_len = strlen(x->attrs[i].name);
     }
     x->ev->start(x->ev->ctx, (const char *)localname, x->attrs, n);
 }

@@ -42,6 +42,7 @@ typedef struct vt__xml_attr {
     const char *name;  /* local name, NUL-terminated */
     const char *value; /* decoded value, `len` bytes, not NUL-terminated */
     size_t len;
+    size_t name_len; /* strlen(name) */
 } vt__xml_attr;
 
 /** The first error of a document. */

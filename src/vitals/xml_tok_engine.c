@@ -38,6 +38,7 @@ static int on_start(void *ctx, const vt__xml_tok_element *el)
         e->attrs[i].name = el->attrs[i].name;
         e->attrs[i].value = el->attrs[i].value;
         e->attrs[i].len = el->attrs[i].value_len;
+        e->attrs[i].name_len = el->attrs[i].name_len;
     }
     e->ev->start(e->ev->ctx, el->name, e->attrs, el->attr_count);
     return e->done; /* the consumer may have stopped the parse */

@@ -47,6 +47,7 @@ static void on_start(void *ctx, const char *name, const vt__xml_attr *attrs, siz
     l->in_text = 0;
     put(l, "<%s", name);
     for (size_t i = 0; i < count; i++) {
+        assert_int_equal(strlen(attrs[i].name), attrs[i].name_len);
         put(l, " %s=[%.*s]", attrs[i].name, (int)attrs[i].len, attrs[i].value);
     }
     put(l, ">");
