@@ -108,6 +108,7 @@ struct vt_reader {
     size_t carry_len;
     char *block;
     vt__intern_cache cache[C_COUNT];
+    vt__date_memo dates; /* the last date of a timestamp and its day */
     vt_export_summary summary;
 };
 
@@ -178,7 +179,7 @@ static inline int intern_cached(vt_reader *r, int slot, const char *s, size_t le
 static inline int decode_time(vt_reader *r, const char *what, const char *s, size_t len, vt_time *t)
 {
     vt_error e;
-    if (vt_time_parse(s, len, t, &e) != VT_OK) {
+    if (vt__time_parse_memo(s, len, t, &r->dates, &e) != VT_OK) {
         vt__reader_fail(r, VT_ERR_PARSE, "invalid %s: %s", what, e.msg);
         return 0;
     }
