@@ -222,37 +222,15 @@ VB_BENCHMARK(libxml2_dense, .group = "xml", .marks = "performance,xml", .setup =
 
 /* ---- the whole reader: parse and decode (the "import/read_export") ------------- */
 
-static vt_status count_record(void *ctx, const vt_record *rec, const vt_strpool *strings,
-                              vt_error *err)
-{
-    (void)strings;
-    (void)err;
-    double *sum = ctx;
-    if (rec->flags & VT_RECORD_NUMERIC) {
-        *sum += rec->value;
-    }
-    return VT_OK;
-}
-
 /* vt_read_export with `parser`: every Record decoded and counted, its value summed. */
 static void read_with(vb_state *st, vt_xml_parser parser)
 {
     const xml_input *in = vb_context(st);
-    vt_read_stats stats;
-    memset(&stats, 0, sizeof stats);
     vt_reader_options o;
     memset(&o, 0, sizeof o);
     o.parser = parser;
-    vt_status rc = VT_OK;
-    while (vb_loop(st)) {
-        double sum = 0;
-        vt_sink sink;
-        memset(&sink, 0, sizeof sink);
-        sink.ctx = &sum;
-        sink.record = count_record;
-        rc = vt_read_export(in->path, &o, &sink, &stats, NULL);
-        vb_clobber();
-    }
+    vt_read_stats stats;
+    const vt_status rc = perf_read_timed(st, in->path, &o, &stats);
     vb_check(st, rc == VT_OK && stats.summary.records > 0, "the export reads");
     vb_set_bytes(st, (double)stats.summary.bytes);
     vb_set_items(st, (double)stats.summary.records);

@@ -158,3 +158,32 @@ vt_status perf_import_timed(vb_state *st, const char *path, const char *db_name,
     perf_remove_db(db);
     return rc;
 }
+
+static vt_status count_record(void *ctx, const vt_record *rec, const vt_strpool *strings,
+                              vt_error *err)
+{
+    (void)strings;
+    (void)err;
+    double *sum = ctx;
+    if (rec->flags & VT_RECORD_NUMERIC) {
+        *sum += rec->value;
+    }
+    return VT_OK;
+}
+
+vt_status perf_read_timed(vb_state *st, const char *path, const vt_reader_options *options,
+                          vt_read_stats *stats)
+{
+    memset(stats, 0, sizeof *stats);
+    vt_status rc = VT_OK;
+    while (vb_loop(st)) {
+        double sum = 0;
+        vt_sink sink;
+        memset(&sink, 0, sizeof sink);
+        sink.ctx = &sum;
+        sink.record = count_record;
+        rc = vt_read_export(path, options, &sink, stats, NULL);
+        vb_clobber();
+    }
+    return rc;
+}

@@ -58,4 +58,10 @@ void perf_free_table(vb_state *st);
 vt_status perf_import_timed(vb_state *st, const char *path, const char *db_name, int threads,
                             vt_import_stats *stats);
 
+/* The body of a read benchmark: each iteration reads `path` with vt_read_export (`options`
+ * NULL for the defaults), decoding every Record, counting them and summing their values.
+ * Returns the last read's status; `stats` gets its counts. */
+vt_status perf_read_timed(vb_state *st, const char *path, const vt_reader_options *options,
+                          vt_read_stats *stats);
+
 #endif
