@@ -111,6 +111,19 @@ const char *cli_value(int argc, char **argv, int *i, const char *inline_value)
     return NULL;
 }
 
+int cli_parse_parser(const char *s, vt_xml_parser *out)
+{
+    if (s && strcmp(s, "builtin") == 0) {
+        *out = VT_XML_PARSER_BUILTIN;
+        return 0;
+    }
+    if (s && strcmp(s, "libxml2") == 0) {
+        *out = VT_XML_PARSER_LIBXML2;
+        return 0;
+    }
+    return -1;
+}
+
 int cli_split_list(char *list, const char **items, size_t max, size_t *count)
 {
     *count = 0;

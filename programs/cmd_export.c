@@ -10,12 +10,12 @@
 #include "cmd_import.h"
 
 static const char HELP[] =
-    "usage: vitals export EXPORT [--format csv] [-o FILE]\n\n"
+    "usage: vitals export EXPORT [--format csv] [-o FILE] [--parser builtin|libxml2]\n\n"
     "Writes the Records of an Apple Health export (export.zip, export.xml, or - for standard\n"
     "input) as CSV, one line per record, without a database: type, source, source_version,\n"
     "unit, creation_date, start_date, end_date, value (a number or a category), device.\n\n"
     "  --format csv  the output format (csv is the only one)\n"
-    "  -o FILE       write to FILE instead of standard output\n";
+    "  -o FILE       write to FILE instead of standard output\n" CLI_PARSER_HELP;
 
 /* Writes `s[0..len)` as one CSV field (RFC 4180: quoted when it holds , \" or a newline). */
 static void field(FILE *out, const char *s, size_t len)
@@ -91,6 +91,7 @@ static vt_status on_record(void *ctx, const vt_record *r, const vt_strpool *stri
 int cmd_export(int argc, char **argv)
 {
     const char *input = NULL, *output = NULL, *format = "csv";
+    vt_xml_parser parser = VT_XML_PARSER_DEFAULT;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -103,6 +104,10 @@ int cmd_export(int argc, char **argv)
         } else if (cli_option(a, "-o", &v) || cli_option(a, "--output", &v)) {
             if (!(output = cli_value(argc, argv, &i, v))) {
                 return cli_usage("export", "-o needs a path");
+            }
+        } else if (cli_option(a, "--parser", &v)) {
+            if (cli_parse_parser(cli_value(argc, argv, &i, v), &parser) != 0) {
+                return cli_usage("export", "--parser takes builtin or libxml2");
             }
         } else if ((a[0] != '-' || strcmp(a, "-") == 0) && !input) {
             input = a;
@@ -131,6 +136,7 @@ int cmd_export(int argc, char **argv)
     vt_reader_options o;
     memset(&o, 0, sizeof o);
     o.skip_routes = 1;
+    o.parser = parser;
     vt_error err;
     vt_error_clear(&err);
     const vt_status st = vt_read_export(input, &o, &sink, NULL, &err);

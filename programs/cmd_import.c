@@ -9,14 +9,16 @@
 #include "cmd_import.h"
 
 static const char HELP[] =
-    "usage: vitals import EXPORT --db DB [--quiet] [--no-routes] [--threads 1|2]\n\n"
+    "usage: vitals import EXPORT --db DB [--quiet] [--no-routes] [--threads 1|2]\n"
+    "                    [--parser builtin|libxml2]\n\n"
     "Imports an Apple Health export (export.zip, export.xml, or - for standard input) into a\n"
     "SQLite database (created if needed), all or nothing: on any error the database is left\n"
     "exactly as it was. Importing again, or a newer overlapping export, adds no duplicates.\n\n"
     "  --db DB       the database\n"
     "  --quiet       print nothing but errors\n"
     "  --no-routes   do not read the GPX workout routes of a zip\n"
-    "  --threads N   1: parse and insert on one thread; 2 (default): insert on a second one\n\n"
+    "  --threads N   1: parse and insert on one thread; 2 (default): insert on a second "
+    "one\n" CLI_PARSER_HELP "\n"
     "Progress is drawn on stderr when it is a terminal; a one-line summary ends the import.\n";
 
 typedef struct progress_state {
@@ -63,6 +65,7 @@ int cmd_import(int argc, char **argv)
     const char *db = NULL, *input = NULL;
     int quiet = 0, no_routes = 0;
     int64_t threads = 2;
+    vt_xml_parser parser = VT_XML_PARSER_DEFAULT;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -80,6 +83,10 @@ int cmd_import(int argc, char **argv)
             }
         } else if (strcmp(a, "--no-routes") == 0) {
             no_routes = 1;
+        } else if (cli_option(a, "--parser", &v)) {
+            if (cli_parse_parser(cli_value(argc, argv, &i, v), &parser) != 0) {
+                return cli_usage("import", "--parser takes builtin or libxml2");
+            }
         } else if ((a[0] != '-' || strcmp(a, "-") == 0) && !input) {
             input = a;
         } else {
@@ -103,6 +110,7 @@ int cmd_import(int argc, char **argv)
     vt_import_options o;
     memset(&o, 0, sizeof o);
     o.reader.skip_routes = no_routes;
+    o.reader.parser = parser;
     o.threads = (int)threads;
     o.reader.progress = on_progress;
     o.reader.progress_ctx = &ps;

@@ -7,9 +7,12 @@
 
 static const char HELP[] =
     "usage: vitals info --db DB\n"
-    "       vitals info DB\n\n"
+    "       vitals info DB\n"
+    "       vitals info EXPORT [--parser builtin|libxml2]\n\n"
     "Prints the records per type (metric name, HK identifier, count, first and last day)\n"
-    "and the totals of a vitals database.\n";
+    "and the totals of a vitals database; of an export (export.zip, export.xml or -), its\n"
+    "counts per element kind and per record type, read in one pass without a "
+    "database.\n\n" CLI_PARSER_HELP;
 
 static int print_type(void *ctx, const vt_store_type_info *t)
 {
@@ -25,6 +28,7 @@ static int print_type(void *ctx, const vt_store_type_info *t)
 int cmd_info(int argc, char **argv)
 {
     const char *db = NULL;
+    int parser = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -32,6 +36,9 @@ int cmd_info(int argc, char **argv)
             return CLI_OK;
         } else if (cli_option(a, "--db", &v)) {
             db = cli_value(argc, argv, &i, v);
+        } else if (cli_option(a, "--parser", &v)) {
+            parser = 1; /* vitals_info_export reads its value */
+            (void)cli_value(argc, argv, &i, v);
         } else if (a[0] != '-' && !db) {
             db = a;
         } else {
@@ -43,6 +50,9 @@ int cmd_info(int argc, char **argv)
     }
     if (vitals_is_export(db)) {
         return vitals_info_export(argc, argv); /* an export.zip/.xml: counted, not opened */
+    }
+    if (parser) {
+        return cli_usage("info", "--parser goes with an export, not a database");
     }
     vt_error err;
     vt_error_clear(&err);

@@ -90,19 +90,24 @@ int vitals_is_export(const char *path)
     return 0;
 }
 
-static const char HELP[] = "usage: vitals info EXPORT\n\n"
+static const char HELP[] = "usage: vitals info EXPORT [--parser builtin|libxml2]\n\n"
                            "Reads an Apple Health export (export.zip, export.xml, or -) in one "
                            "pass and prints\nits counts per element kind and per record type, "
-                           "with first and last days.\n";
+                           "with first and last days.\n\n" CLI_PARSER_HELP;
 
 int vitals_info_export(int argc, char **argv)
 {
     const char *input = NULL;
+    vt_xml_parser parser = VT_XML_PARSER_DEFAULT;
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
+        const char *a = argv[i], *v = NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(HELP, stdout);
             return CLI_OK;
+        } else if (cli_option(a, "--parser", &v)) {
+            if (cli_parse_parser(cli_value(argc, argv, &i, v), &parser) != 0) {
+                return cli_usage("info", "--parser takes builtin or libxml2");
+            }
         } else if ((a[0] != '-' || strcmp(a, "-") == 0) && !input) {
             input = a;
         } else {
@@ -122,6 +127,7 @@ int vitals_info_export(int argc, char **argv)
     vt_read_stats st;
     vt_reader_options o;
     memset(&o, 0, sizeof o);
+    o.parser = parser;
     const vt_status rc = vt_read_export(input, &o, &sink, &st, &err);
     if (rc == VT_OK) {
         const vt_export_summary *x = &st.summary;

@@ -8,7 +8,7 @@ build=$1
 seconds=$2
 shift 2
 src=$(cd "$(dirname "$0")/.." && pwd)/tests/fuzz
-[ $# -gt 0 ] || set -- reader_xml reader_zip time time_of_day baseline
+[ $# -gt 0 ] || set -- reader_xml reader_zip time time_of_day baseline xml_differential
 status=0
 for t in "$@"; do
   exe=$build/tests/fuzz/fuzz_$t

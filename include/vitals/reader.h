@@ -47,6 +47,19 @@ typedef struct vt_read_progress {
  */
 typedef int (*vt_progress_fn)(void *ctx, const vt_read_progress *progress);
 
+/**
+ * The XML parser of a reading. Both accept and refuse the same documents and give the same
+ * items (tests/fuzz/fuzz_xml_differential.c holds them to it); the built-in one is several
+ * times faster.
+ */
+typedef enum vt_xml_parser {
+    VT_XML_PARSER_DEFAULT = 0, /**< the built-in one */
+    /** The built-in tokenizer of UTF-8 XML; a document that declares another encoding goes
+        to libxml2 from its first byte. */
+    VT_XML_PARSER_BUILTIN = 1,
+    VT_XML_PARSER_LIBXML2 = 2 /**< libxml2's SAX2 push parser, the reference */
+} vt_xml_parser;
+
 /** Reader options; zero-initialise for the defaults. */
 typedef struct vt_reader_options {
     const char *name;        /**< name used in error messages; default: the path, or "-" */
@@ -54,6 +67,7 @@ typedef struct vt_reader_options {
     int skip_routes;         /**< non-zero: do not read the zip's GPX route files */
     vt_progress_fn progress; /**< may be NULL */
     void *progress_ctx;
+    vt_xml_parser parser; /**< the XML parser, of the export and its GPX files */
 } vt_reader_options;
 
 /** What one reading found. */

@@ -51,7 +51,10 @@ static vt_status read_fd(source *s, int fd, const char *name, size_t have, vt_er
         }
     }
     for (;;) {
-        const ssize_t n = read(fd, s->buf, READ_BLOCK);
+        /* Straight into the reader's block: no copy. */
+        size_t room;
+        char *block = vt__reader_block(s->reader, &room);
+        const ssize_t n = read(fd, block, room);
         if (n < 0) {
             if (errno == EINTR) {
                 continue;
@@ -62,7 +65,7 @@ static vt_status read_fd(source *s, int fd, const char *name, size_t have, vt_er
             break;
         }
         done += (uint64_t)n;
-        const vt_status st = vt_reader_feed(s->reader, s->buf, (size_t)n, err);
+        const vt_status st = vt__reader_feed_block(s->reader, (size_t)n, err);
         if (st != VT_OK) {
             return st;
         }
@@ -312,7 +315,9 @@ static vt_status read_zip(source *s, const char *path, const char *zname, vt_err
     /* The reader names errors after the member; rebuild it with that name. */
     uint64_t done = 0;
     for (;;) {
-        const zip_int64_t n = zip_fread(zf, s->buf, READ_BLOCK);
+        size_t room;
+        char *block = vt__reader_block(s->reader, &room); /* read where it is parsed */
+        const zip_int64_t n = zip_fread(zf, block, room);
         if (n < 0) {
             st = vt__error(err, VT_ERR_ZIP, "%s: %s", full, zip_file_strerror(zf));
             break;
@@ -324,7 +329,7 @@ static vt_status read_zip(source *s, const char *path, const char *zname, vt_err
         done += (uint64_t)n;
         st = check_declared(full, &fst, done, err);
         if (st == VT_OK) {
-            st = vt_reader_feed(s->reader, s->buf, (size_t)n, err);
+            st = vt__reader_feed_block(s->reader, (size_t)n, err);
         }
         if (st != VT_OK) {
             break;

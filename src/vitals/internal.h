@@ -66,6 +66,16 @@ int vt__parse_decimal(const char *s, size_t len, double *out);
  * offsets accepted) into UTC epoch milliseconds; returns 1 on success. */
 int vt__parse_iso_ms(const char *s, size_t len, int64_t *out);
 
+/* time.c: vt_time_parse with a memo of the last date it read (an export's timestamps come a
+ * day at a time): a timestamp of the same date reuses its day number. Zero-initialise. */
+typedef struct vt__date_memo {
+    char date[10];
+    int32_t day;
+    int valid;
+} vt__date_memo;
+vt_status vt__time_parse_memo(const char *s, size_t len, vt_time *out, vt__date_memo *memo,
+                              vt_error *err);
+
 /* String pools (strpool.c): a number unique to each pool ever created in this process,
  * so caches keyed by pool ids can tell one pool from another allocated at the same address. */
 uint64_t vt__strpool_serial(const vt_strpool *pool);

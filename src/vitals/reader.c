@@ -93,9 +93,15 @@ vt_status vt_reader_new(const vt_reader_options *options, const vt_sink *sink, v
              options && options->name ? options->name : "export.xml");
     r->max_metadata =
         options && options->max_metadata ? options->max_metadata : VT_READER_MAX_METADATA;
-    r->engine = VT__XML_LIBXML2;
+    const vt_xml_parser parser = options ? options->parser : VT_XML_PARSER_DEFAULT;
+    if ((unsigned)parser > VT_XML_PARSER_LIBXML2) {
+        vt__free(r);
+        return vt__error(err, VT_ERR_INVALID, "no XML parser %d", (int)parser);
+    }
+    r->engine = parser == VT_XML_PARSER_LIBXML2 ? VT__XML_LIBXML2 : VT__XML_BUILTIN;
     vt__xml_filter_init(&r->filter);
-    r->block = vt__malloc(VT__READER_BLOCK);
+    /* Padded: the built-in engine reads the block where it lies (vt__xml_parse_block). */
+    r->block = vt__calloc(1, VT__READER_BLOCK + VT__XML_PADDING);
     if (!r->block) {
         vt__free(r);
         return vt__nomem(err);
@@ -151,9 +157,10 @@ static vt_status sticky(vt_reader *r, vt_error *err)
     return r->status;
 }
 
-/* Passes filtered bytes to the XML front end, making the parser on the first block. Its
- * errors, and the decoders', come back through the reader's status. */
-static vt_status parse(vt_reader *r, const char *data, size_t len, int terminate, vt_error *err)
+/* Passes filtered bytes of the reader's block to the XML front end, making the parser on the
+ * first block; the engine may change them. Its errors, and the decoders', come back through
+ * the reader's status. */
+static vt_status parse(vt_reader *r, char *data, size_t len, int terminate, vt_error *err)
 {
     if (!r->xml) {
         vt__xml_events events;
@@ -165,19 +172,43 @@ static vt_status parse(vt_reader *r, const char *data, size_t len, int terminate
             return sticky(r, err);
         }
     }
-    vt__xml_parse(r->xml, data, len, terminate);
+    vt__xml_parse_block(r->xml, data, len, terminate);
     return r->status == VT_OK ? VT_OK : sticky(r, err);
 }
 
-/* Filters and parses input in blocks of the reader's buffer; bytes held back by the filter
- * (a possible `<!DOCTYPE` start) wait in front of the next block. */
-static vt_status feed(vt_reader *r, const void *data, size_t len, int final, vt_error *err)
+/* Filters and parses the first `len` bytes of the block (the carried bytes first); bytes
+ * held back by the filter (a possible `<!DOCTYPE` start) wait to go in front of the next. */
+static vt_status filter_and_parse(vt_reader *r, size_t len, int final, vt_error *err)
+{
+    size_t keep = 0;
+    const vt_status st =
+        vt__xml_filter_run(&r->filter, r->block, len, final, &keep, r->name, &r->err);
+    if (st != VT_OK) {
+        r->status = st;
+        return sticky(r, err);
+    }
+    memcpy(r->carry, r->block + len - keep, keep);
+    r->carry_len = keep;
+    return parse(r, r->block, len - keep, 0, err);
+}
+
+static vt_status can_feed(vt_reader *r, vt_error *err)
 {
     if (r->status != VT_OK) {
         return sticky(r, err);
     }
     if (r->finished) {
         return vt__error(err, VT_ERR_INVALID, "the reader has finished");
+    }
+    return VT_OK;
+}
+
+/* Filters and parses input in blocks of the reader's buffer. */
+static vt_status feed(vt_reader *r, const void *data, size_t len, int final, vt_error *err)
+{
+    const vt_status ok = can_feed(r, err);
+    if (ok != VT_OK) {
+        return ok;
     }
     const char *p = data;
     size_t left = len;
@@ -189,20 +220,27 @@ static vt_status feed(vt_reader *r, const void *data, size_t len, int final, vt_
         memcpy(r->block + head, p, n);
         p += n;
         left -= n;
-        size_t keep = 0;
-        const vt_status st = vt__xml_filter_run(&r->filter, r->block, head + n, final && left == 0,
-                                                &keep, r->name, &r->err);
-        if (st != VT_OK) {
-            r->status = st;
-            return sticky(r, err);
-        }
-        memcpy(r->carry, r->block + head + n - keep, keep);
-        r->carry_len = keep;
-        if (parse(r, r->block, head + n - keep, 0, err) != VT_OK) {
+        if (filter_and_parse(r, head + n, final && left == 0, err) != VT_OK) {
             return r->status;
         }
     } while (left > 0);
     return VT_OK;
+}
+
+char *vt__reader_block(vt_reader *r, size_t *room)
+{
+    memcpy(r->block, r->carry, r->carry_len);
+    *room = VT__READER_BLOCK - r->carry_len;
+    return r->block + r->carry_len;
+}
+
+vt_status vt__reader_feed_block(vt_reader *r, size_t n, vt_error *err)
+{
+    const vt_status ok = can_feed(r, err);
+    if (ok != VT_OK) {
+        return ok;
+    }
+    return filter_and_parse(r, r->carry_len + n, 0, err);
 }
 
 vt_status vt_reader_feed(vt_reader *r, const void *data, size_t len, vt_error *err)
@@ -227,7 +265,7 @@ vt_status vt__reader_finish_xml(vt_reader *r, vt_error *err)
         return sticky(r, err);
     }
     r->terminating = 1;
-    if (parse(r, "", 0, 1, err) != VT_OK) { /* "", not NULL: NULL + 0 is undefined */
+    if (parse(r, r->block, 0, 1, err) != VT_OK) { /* no bytes, a block: NULL + 0 is undefined */
         return r->status;
     }
     if (!r->saw_root) {

@@ -7,6 +7,12 @@
 #include "vitals/reader.h"
 #include "xml_front.h"
 
+/* The reader's own block, for a source to read into where vt_reader_feed would copy to:
+ * `*room` bytes free after the bytes the filter carried over. vt__reader_feed_block then
+ * reads the `n` bytes put there (at most `*room`). */
+char *vt__reader_block(vt_reader *r, size_t *room);
+vt_status vt__reader_feed_block(vt_reader *r, size_t n, vt_error *err);
+
 /* Ends the XML (checks it is complete, sends the export info) without calling the sink's
  * `end`, so GPX routes can follow. */
 vt_status vt__reader_finish_xml(vt_reader *r, vt_error *err);
@@ -19,7 +25,7 @@ vt_status vt__reader_points(vt_reader *r, uint32_t ref, const vt_route_point *po
                             vt_error *err);
 /* Records decoded so far. */
 uint64_t vt__reader_records(const vt_reader *r);
-/* The XML engine of the reader (VT__XML_LIBXML2 unless chosen), which its GPX files use too. */
+/* The XML engine of the reader (VT__XML_BUILTIN unless chosen), which its GPX files use too. */
 vt__xml_engine vt__reader_xml_engine(const vt_reader *r);
 /* Chooses the XML engine, before the first bytes are fed (VT_ERR_INVALID after, or for an
  * engine this build does not have). */

@@ -108,6 +108,7 @@ struct vt_reader {
     size_t carry_len;
     char *block;
     vt__intern_cache cache[C_COUNT];
+    vt__date_memo dates; /* the last date of a timestamp and its day */
     vt_export_summary summary;
 };
 
@@ -130,9 +131,12 @@ void vt__reader_events(vt_reader *r, vt__xml_events *events);
 
 /* ---- small decoders, inline: they run for nearly every attribute ----------------------- */
 
+/* Whether attribute `a` is named `want`, a string literal: inlined, its length is a constant
+ * and the compare a few integer compares, where strcmp is a call per attribute. */
 static inline int attr_is(const vt__xml_attr *a, const char *want)
 {
-    return strcmp(a->name, want) == 0;
+    const size_t n = strlen(want);
+    return a->name_len == n && memcmp(a->name, want, n) == 0;
 }
 
 /* Makes room for `need` elements of `elem` bytes: 1 on success. */
@@ -175,7 +179,7 @@ static inline int intern_cached(vt_reader *r, int slot, const char *s, size_t le
 static inline int decode_time(vt_reader *r, const char *what, const char *s, size_t len, vt_time *t)
 {
     vt_error e;
-    if (vt_time_parse(s, len, t, &e) != VT_OK) {
+    if (vt__time_parse_memo(s, len, t, &r->dates, &e) != VT_OK) {
         vt__reader_fail(r, VT_ERR_PARSE, "invalid %s: %s", what, e.msg);
         return 0;
     }

@@ -18,42 +18,42 @@ void vt__reader_begin_record(vt_reader *r, const vt__xml_attr *a, size_t nb)
         int ok = 1;
         switch (n[0]) {
         case 't':
-            if (strcmp(n, "type") == 0) {
+            if (attr_is(a, "type")) {
                 ok = intern_cached(r, C_TYPE, v, len, &rec->type);
             }
             break;
         case 's':
-            if (strcmp(n, "sourceName") == 0) {
+            if (attr_is(a, "sourceName")) {
                 ok = intern_cached(r, C_SOURCE, v, len, &rec->source);
-            } else if (strcmp(n, "sourceVersion") == 0) {
+            } else if (attr_is(a, "sourceVersion")) {
                 ok = intern_cached(r, C_VERSION, v, len, &rec->source_version);
-            } else if (strcmp(n, "startDate") == 0) {
+            } else if (attr_is(a, "startDate")) {
                 ok = has_start = decode_time(r, "startDate", v, len, &rec->start);
             }
             break;
         case 'u':
-            if (strcmp(n, "unit") == 0) {
+            if (attr_is(a, "unit")) {
                 ok = intern_cached(r, C_UNIT, v, len, &rec->unit);
             }
             break;
         case 'd':
-            if (strcmp(n, "device") == 0) {
+            if (attr_is(a, "device")) {
                 ok = intern_cached(r, C_DEVICE, v, len, &rec->device);
             }
             break;
         case 'c':
-            if (strcmp(n, "creationDate") == 0) {
+            if (attr_is(a, "creationDate")) {
                 ok = decode_time(r, "creationDate", v, len, &rec->created);
                 rec->flags |= VT_RECORD_HAS_CREATED;
             }
             break;
         case 'e':
-            if (strcmp(n, "endDate") == 0) {
+            if (attr_is(a, "endDate")) {
                 ok = has_end = decode_time(r, "endDate", v, len, &rec->end);
             }
             break;
         case 'v':
-            if (strcmp(n, "value") == 0) {
+            if (attr_is(a, "value")) {
                 if (vt__parse_decimal(v, len, &rec->value)) {
                     rec->flags |= VT_RECORD_NUMERIC;
                 } else {

@@ -83,13 +83,29 @@ vt_status vt_date_parse(const char *s, size_t len, int32_t *day, vt_error *err)
     return VT_OK;
 }
 
-vt_status vt_time_parse(const char *s, size_t len, vt_time *out, vt_error *err)
+/* The day of 10000-01-01 (vt_days_from_civil(10000, 1, 1)): no timestamp reaches it. */
+#define DAY_OF_YEAR_10000 2932897
+
+vt_status vt__time_parse_memo(const char *s, size_t len, vt_time *out, vt__date_memo *memo,
+                              vt_error *err)
 {
     /* 0123456789012345678901234 */
     /* 2019-10-29 08:06:42 -0700 */
     int32_t day;
-    if (len != 25 || parse_date(s, &day) != 0 || s[10] != ' ' || s[13] != ':' ||
-        s[16] != ':' || s[19] != ' ' || (s[20] != '+' && s[20] != '-')) {
+    int date_ok;
+    if (memo && memo->valid && len == 25 && memcmp(s, memo->date, 10) == 0) {
+        day = memo->day; /* the day of the timestamp before, checked then */
+        date_ok = 1;
+    } else {
+        date_ok = len == 25 && parse_date(s, &day) == 0;
+        if (date_ok && memo) {
+            memcpy(memo->date, s, 10);
+            memo->day = day;
+            memo->valid = 1;
+        }
+    }
+    if (!date_ok || s[10] != ' ' || s[13] != ':' || s[16] != ':' || s[19] != ' ' ||
+        (s[20] != '+' && s[20] != '-')) {
         return bad(err, "timestamp (expected YYYY-MM-DD HH:MM:SS +HHMM)", s, len);
     }
     const int32_t hh = digits(s + 11, 2), mm = digits(s + 14, 2), ss = digits(s + 17, 2);
@@ -102,12 +118,17 @@ vt_status vt_time_parse(const char *s, size_t len, vt_time *out, vt_error *err)
     const int64_t local = (int64_t)day * 86400 + hh * 3600 + mm * 60 + ss;
     /* A leap second at the end of 9999-12-31 would fold into year 10000, which no
      * timestamp of this format can show (found by fuzz_time: the round trip failed). */
-    if (local >= (int64_t)vt_days_from_civil(10000, 1, 1) * 86400) {
+    if (local >= (int64_t)DAY_OF_YEAR_10000 * 86400) {
         return bad(err, "timestamp (expected YYYY-MM-DD HH:MM:SS +HHMM)", s, len);
     }
     out->utc = local - (int64_t)off * 60;
     out->offset_min = (int16_t)off;
     return VT_OK;
+}
+
+vt_status vt_time_parse(const char *s, size_t len, vt_time *out, vt_error *err)
+{
+    return vt__time_parse_memo(s, len, out, NULL, err);
 }
 
 static void put2(char *p, int32_t v)

@@ -86,6 +86,7 @@ static void lx_start(void *user, const xmlChar *localname, const xmlChar *prefix
         x->attrs[i].name = (const char *)a[0];
         x->attrs[i].value = (const char *)a[3];
         x->attrs[i].len = (size_t)(a[4] - a[3]);
+        x->attrs[i].name_len = strlen(x->attrs[i].name);
     }
     x->ev->start(x->ev->ctx, (const char *)localname, x->attrs, n);
 }
@@ -234,12 +235,13 @@ static void lx_close(void *state)
     vt__free(x);
 }
 
-static const vt__xml_backend LIBXML2 = {"libxml2", lx_open,   lx_parse, lx_stop,
-                                        lx_line,   lx_column, lx_close};
+const vt__xml_backend vt__xml_libxml2_backend = {"libxml2", lx_open, lx_parse,  NULL,
+                                                 lx_stop,   lx_line, lx_column, lx_close};
 
 /* ---- the engine chosen at run time ---------------------------------------------------- */
 
-static const vt__xml_backend *const ENGINES[VT__XML_ENGINE_COUNT] = {&LIBXML2};
+static const vt__xml_backend *const ENGINES[VT__XML_ENGINE_COUNT] = {&vt__xml_libxml2_backend,
+                                                                     &vt__xml_builtin_backend};
 
 struct vt__xml_parser {
     const vt__xml_backend *backend;
@@ -286,6 +288,12 @@ void vt__xml_parser_free(vt__xml_parser *p)
 int vt__xml_parse(vt__xml_parser *p, const char *data, size_t len, int last)
 {
     return p->backend->parse(p->state, data, len, last);
+}
+
+int vt__xml_parse_block(vt__xml_parser *p, char *data, size_t len, int last)
+{
+    return p->backend->parse_block ? p->backend->parse_block(p->state, data, len, last)
+                                   : p->backend->parse(p->state, data, len, last);
 }
 
 void vt__xml_stop(vt__xml_parser *p)

@@ -42,6 +42,7 @@ typedef struct vt__xml_attr {
     const char *name;  /* local name, NUL-terminated */
     const char *value; /* decoded value, `len` bytes, not NUL-terminated */
     size_t len;
+    size_t name_len; /* strlen(name) */
 } vt__xml_attr;
 
 /** The first error of a document. */
@@ -68,6 +69,7 @@ typedef struct vt__xml_events {
 /** The engines. */
 typedef enum vt__xml_engine {
     VT__XML_LIBXML2 = 0, /* libxml2's SAX2 push parser: the reference */
+    VT__XML_BUILTIN = 1, /* the built-in tokenizer (xml_tok.c); libxml2 for what it declines */
     VT__XML_ENGINE_COUNT
 } vt__xml_engine;
 
@@ -92,6 +94,16 @@ void vt__xml_parser_free(vt__xml_parser *p);
  */
 int vt__xml_parse(vt__xml_parser *p, const char *data, size_t len, int last);
 
+/** Bytes a block given to vt__xml_parse_block has after its `len`, allocated and set. */
+#define VT__XML_PADDING 32u
+
+/**
+ * vt__xml_parse for a block the caller lets the engine modify: the built-in engine reads it
+ * where it lies (no copy) and changes it (the reader's block: it is not read again).
+ * VT__XML_PADDING bytes after `len` must be allocated and initialised.
+ */
+int vt__xml_parse_block(vt__xml_parser *p, char *data, size_t len, int last);
+
 /** Stops the parse: no event follows, and vt__xml_parse returns 0 from now on. */
 void vt__xml_stop(vt__xml_parser *p);
 
@@ -111,10 +123,17 @@ typedef struct vt__xml_backend {
     const char *name;
     vt_status (*open)(const vt__xml_events *events, const char *name, void **state, vt_error *err);
     int (*parse)(void *state, const char *data, size_t len, int last);
+    /* vt__xml_parse_block; NULL: `parse` serves. */
+    int (*parse_block)(void *state, char *data, size_t len, int last);
     void (*stop)(void *state);
     uint32_t (*line)(const void *state);
     uint32_t (*column)(const void *state);
     void (*close)(void *state);
 } vt__xml_backend;
+
+/* The engines' tables: libxml2's (xml_front.c), the built-in one's (xml_tok_engine.c), which
+ * hands what its tokenizer declines to libxml2's. */
+extern const vt__xml_backend vt__xml_libxml2_backend;
+extern const vt__xml_backend vt__xml_builtin_backend;
 
 #endif

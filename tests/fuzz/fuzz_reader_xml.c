@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Fuzz target: arbitrary bytes as export XML through the push reader. The first byte picks
- * the chunk size, so block boundaries fall everywhere (the DTD filter carries bytes over). */
+ * the chunk size, so block boundaries fall everywhere (the DTD filter carries bytes over), and
+ * by its bit 3 the XML parser (set: libxml2; clear: the built-in one). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,7 +11,9 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     size_t chunk = size; /* one feed */
+    vt_xml_parser parser = VT_XML_PARSER_BUILTIN;
     if (size > 0) {
+        parser = data[0] & 8 ? VT_XML_PARSER_LIBXML2 : VT_XML_PARSER_BUILTIN;
         static const size_t chunks[8] = {1, 2, 3, 7, 16, 61, 4096, 0};
         chunk = chunks[data[0] & 7];
         if (chunk == 0) {
@@ -25,6 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&o, 0, sizeof o);
     o.name = "fuzz.xml";
     o.max_metadata = 64; /* reach the limit's path with small inputs */
+    o.parser = parser;
     vt_reader *r = NULL;
     vt_error err;
     if (vt_reader_new(&o, &sink, &r, &err) != VT_OK) {

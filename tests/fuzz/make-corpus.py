@@ -1,17 +1,27 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 # Writes the seed corpora of the fuzz targets from the fixtures (run from this folder:
-# python3 make-corpus.py). Seeds stay small: libFuzzer mutates small inputs best.
-import glob, hashlib, json, os, shutil
+# python3 make-corpus.py [TARGET...]; no target: all). Seeds stay small: libFuzzer mutates
+# small inputs best. A target's folder is rewritten, so inputs merged from fuzz runs into it
+# go too: name the targets to rewrite. xml_differential also takes generated exports from
+# the vitals program ($VITALS, else ../../build/programs/vitals) when it is built.
+import glob, hashlib, json, os, shutil, subprocess, sys
 
 FIX = '../fixtures'
+TARGETS = ('reader_xml', 'reader_zip', 'time', 'time_of_day', 'baseline', 'xml_differential')
+chosen = sys.argv[1:] or TARGETS
+for t in chosen:
+    if t not in TARGETS:
+        sys.exit('make-corpus.py: unknown target %s (one of %s)' % (t, ', '.join(TARGETS)))
 
 def put(target, name, data):
+    if target not in chosen:
+        return
     os.makedirs('corpus/' + target, exist_ok=True)
     with open('corpus/%s/%s' % (target, name), 'wb') as f:
         f.write(data.encode() if isinstance(data, str) else data)
 
-for t in ('reader_xml', 'reader_zip', 'time', 'time_of_day', 'baseline'):
+for t in chosen:
     shutil.rmtree('corpus/' + t, ignore_errors=True)
 
 # reader_xml: the first byte picks the chunk size (fuzz_reader_xml.c), then the XML.
@@ -90,3 +100,49 @@ put('baseline', 'not-json.json', '{"schema_version": 1, "benchmarks": {')
 put('baseline', 'wrong-schema.json', '{"schema_version": 2, "benchmarks": {}}')
 put('baseline', 'no-history.json', '{"schema_version": 1, "benchmarks": {"a": {}}}')
 put('baseline', 'bad-entry.json', '{"schema_version": 1, "benchmarks": {"a": {"history": [1]}}}')
+
+# xml_differential: the first byte picks the tokenizer's chunk size (fuzz_xml_differential.c),
+# then XML, which the target passes through the reader's byte filter. The fixtures (GPX
+# routes too: they declare namespaces), the document of every kind, generated exports of
+# both shapes, and the corners of XML where libxml2 has its own answers.
+gpx = sorted(glob.glob(FIX + '/apple-health/*/*/*/workout-routes/*.gpx') +
+             glob.glob(FIX + '/apple-health/*/*/workout-routes/*.gpx'))
+for i, path in enumerate(xmls + gpx):
+    data = open(path, 'rb').read()
+    if len(data) > 16384:
+        continue
+    put('xml_differential', os.path.basename(os.path.dirname(path)) + '-' + os.path.basename(path),
+        bytes([i & 7]) + data)
+for c in range(8):
+    put('xml_differential', 'every-kind-%d.xml' % c, bytes([c]) + every.encode())
+vitals = os.environ.get('VITALS', '../../build/programs/vitals')
+if 'xml_differential' in chosen and os.access(vitals, os.X_OK):
+    for c, shape in enumerate(('apple', 'dense')):
+        xml = subprocess.run([vitals, 'generate', '--days', '2', '--per-day', '12', '--shape', shape,
+                              '-o', '-'], check=True, capture_output=True).stdout
+        put('xml_differential', 'generated-%s.xml' % shape, bytes([c * 3 + 1]) + xml)
+elif 'xml_differential' in chosen:
+    print('make-corpus.py: %s not built: no generated exports in the xml_differential seeds' % vitals)
+corners = [
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><a b="c">x</a>',
+    '<?xml version="1.1"?><a/>', '<?xml version="1."?><a/>', '<?xml version="2.0"?><a/>',
+    '<?xml version="1.0" encoding="utf8"standalone="no"?><a/>',
+    '<?xml version="1.0" encoding="ISO-8859-1"?><a>\xe9</a>', '<?xml version="1.0" encoding="UTF-16"?><a/>',
+    '\xef\xbb\xbf<a/>', ' <?xml version="1.0"?><a/>', '<?XML?><a/>', '<?xmlx?><a/>',
+    '<?xml-stylesheet href="s"?><a/>', '<?a:b?><a/>', '<?pi <!-- ?><!DOCTYPE a><a/>',
+    '<a><?pi x?><!-- c --></a><!-- e --><?pi?>\n',
+    '<a>&lt;&gt;&amp;&quot;&apos;&#65;&#x42;&#x20AC;&#x1F600;&#38;</a>',
+    '<a>&#x000000000a;&#x0000000000a;</a>', '<a>&#0;&#x110000;&#xD800;&#xFFFE;&#X41;</a>', '<a>&nbsp;</a>',
+    '<a b="1\t2\n3\r\n4\r5&#13;&#10;">x\r\ny\rz</a>', '<a><![CDATA[<&\r\n]]]>\xc1\x81</a>',
+    '<a><![CDATA[\xc1\x81\xe0\x81\x81\xf0\x80\x81\x81]]></a>', '<a>]]></a>', '<a>]]]></a>',
+    '<a><!-- x -- y --></a>', '<a><!----><!---></a>', '<a b="1" b="2"/>', '<a b="<"/>', '<a b="1"c="2"/>',
+    '<a xmlns="http://d/" xmlns:p="http://p/" p:x="1" y="2"><p:b/><c xmlns=""/></a>',
+    '<a xmlns:p="http://x/" xmlns:q="http://x/" p:b="1" q:b="2"/>', '<a xmlns:p=""/>', '<a xmlns="a b"/>',
+    '<a xmlns:xml="http://www.w3.org/XML/1998/namespace" xmlns:xml="http://www.w3.org/XML/1998/namespace"/>',
+    '<a xmlns:xmlns="http://x/"/>', '<a xmlns="http://www.w3.org/2000/xmlns/"/>', '<a xml:space="x" xml:lang="en"/>',
+    '<p:a/>', '<a p:b="1"/>', '<a:b:c/>', '<:a/>', '<a:/>', '<a:1/>', '<a></b>', '<a></a >', '<a></a/>',
+    '<\xc3\xa9t\xc3\xa9 a\xcc\x80="\xe2\x80\x99"/>', '<a\xc2\xb7/>', '<a>\xed\xa0\x80\xef\xbf\xbe</a>',
+    '<a/><b/>', '<a/>x', 'x<a/>', '<a>', '<a><b c="1', '\x4c\x6f\xa7\x94\x93\x40',
+]
+for i, doc in enumerate(corners):
+    put('xml_differential', 'corner-%02d' % i, bytes([i & 7]) + doc.encode('latin-1').decode('unicode_escape').encode('latin-1'))

@@ -39,6 +39,10 @@ void perf_scratch_path(const char *name, char *path, size_t size);
  */
 int perf_export(uint64_t bytes, uint32_t days, int zip, char *path, size_t size, vt_error *err);
 
+/* The same for the dense shape (vitals generate --shape dense: no device attribute, about
+ * 290 bytes a record), plain XML of at least `bytes`. */
+int perf_export_dense(uint64_t bytes, char *path, size_t size, vt_error *err);
+
 /* Removes a store file and its -wal and -shm companions. */
 void perf_remove_db(const char *path);
 
@@ -53,5 +57,11 @@ void perf_free_table(vb_state *st);
  * last import's status; `stats` gets its counts. */
 vt_status perf_import_timed(vb_state *st, const char *path, const char *db_name, int threads,
                             vt_import_stats *stats);
+
+/* The body of a read benchmark: each iteration reads `path` with vt_read_export (`options`
+ * NULL for the defaults), decoding every Record, counting them and summing their values.
+ * Returns the last read's status; `stats` gets its counts. */
+vt_status perf_read_timed(vb_state *st, const char *path, const vt_reader_options *options,
+                          vt_read_stats *stats);
 
 #endif

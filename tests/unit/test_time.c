@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "../../src/vitals/internal.h"
 #include "vitals/vitals.h"
 
 static vt_time parse_ok(const char *s)
@@ -86,6 +87,48 @@ static void rejects_anything_else(void **state)
     }
     vt_time t;
     assert_int_equal(vt_time_parse("garbage", 7, &t, NULL), VT_ERR_PARSE);
+}
+
+/* The reader parses its timestamps through a memo of the last date (vt__time_parse_memo): the
+ * same answers as timegm for runs of timestamps of one date, and a bad timestamp that shares
+ * a good one's date is still refused. */
+static void a_memo_of_the_date_changes_no_answer(void **state)
+{
+    (void)state;
+    vt__date_memo memo;
+    memset(&memo, 0, sizeof memo);
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    for (int i = 0; i < 5000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        struct tm tm = {0};
+        tm.tm_year = (int)(x % 200) + 1;
+        tm.tm_mon = (int)((x >> 8) % 12);
+        tm.tm_mday = (int)((x >> 16) % 28) + 1;
+        for (int k = 0; k < 3; k++) { /* three times of one date, as a record's */
+            tm.tm_hour = (int)((x >> (24 + k)) % 24);
+            tm.tm_min = (int)((x >> (32 + k)) % 60);
+            tm.tm_sec = (int)((x >> (40 + k)) % 60);
+            const int off = (int)((x >> (48 + k)) % 1441) - 720;
+            char buf[64];
+            snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d %c%02d%02d", tm.tm_year + 1900,
+                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                     off < 0 ? '-' : '+', (off < 0 ? -off : off) / 60, (off < 0 ? -off : off) % 60);
+            struct tm copy = tm;
+            const int64_t expect = (int64_t)timegm(&copy) - off * 60;
+            vt_time t;
+            assert_int_equal(vt__time_parse_memo(buf, strlen(buf), &t, &memo, NULL), VT_OK);
+            assert_int_equal(t.utc, expect);
+            assert_int_equal(t.offset_min, off);
+            /* The same date with a bad time, a bad offset, cut short: refused. */
+            static const char *const tails[] = {" 24:00:00 +0000", " 08:60:00 +0000",
+                                                " 08:06:42 +1900", " 08:06:42", " 08-06-42 +0000"};
+            char bad[64];
+            snprintf(bad, sizeof bad, "%.10s%s", buf, tails[(i + k) % 5]);
+            assert_int_equal(vt__time_parse_memo(bad, strlen(bad), &t, &memo, NULL), VT_ERR_PARSE);
+        }
+    }
 }
 
 /* Found by fuzz_time: a leap second on the last day of 9999 folded into year 10000, which
@@ -166,6 +209,7 @@ int main(void)
         cmocka_unit_test(agrees_with_timegm_over_many_dates),
         cmocka_unit_test(rejects_anything_else),
         cmocka_unit_test(last_second_of_9999_round_trips),
+        cmocka_unit_test(a_memo_of_the_date_changes_no_answer),
         cmocka_unit_test(dates_and_local_days),
         cmocka_unit_test(times_of_day),
     };

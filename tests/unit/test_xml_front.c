@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Tests of the XML front end (src/vitals/xml_front.h), the seam behind which an XML engine
  * sits: the events of small documents written by hand, whole and fed a byte at a time; errors
- * with their line; stopping from inside an event. Every engine must pass them. */
+ * with their line; stopping from inside an event. Every engine must pass them: they run once
+ * for libxml2's and once for the built-in one. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,9 @@
 
 #include "../../src/vitals/reader_internal.h"
 #include "../../src/vitals/xml_front.h"
+
+/* The engine the tests run on (main runs them for each). */
+static vt__xml_engine engine;
 
 /* ---- a consumer that writes the events as one line of text ---------------------------- */
 
@@ -43,6 +47,7 @@ static void on_start(void *ctx, const char *name, const vt__xml_attr *attrs, siz
     l->in_text = 0;
     put(l, "<%s", name);
     for (size_t i = 0; i < count; i++) {
+        assert_int_equal(strlen(attrs[i].name), attrs[i].name_len);
         put(l, " %s=[%.*s]", attrs[i].name, (int)attrs[i].len, attrs[i].value);
     }
     put(l, ">");
@@ -77,8 +82,8 @@ static void on_error(void *ctx, const vt__xml_error *e)
     l->error.message = l->message;
 }
 
-/* Parses `doc` with the libxml2 engine, whole or `step` bytes at a time; gives the result of
- * the last vt__xml_parse. */
+/* Parses `doc` with the engine, whole or `step` bytes at a time; gives the result of the last
+ * vt__xml_parse. */
 static int parse(log *l, const char *doc, size_t step, int with_text)
 {
     memset(l->text, 0, sizeof l->text);
@@ -91,7 +96,7 @@ static int parse(log *l, const char *doc, size_t step, int with_text)
     ev.end = on_end;
     ev.text = with_text ? on_text : NULL;
     ev.error = on_error;
-    assert_int_equal(vt__xml_parser_new(VT__XML_LIBXML2, &ev, "doc.xml", &l->parser, NULL), VT_OK);
+    assert_int_equal(vt__xml_parser_new(engine, &ev, "doc.xml", &l->parser, NULL), VT_OK);
     const size_t len = strlen(doc);
     int ok = 1;
     size_t at = 0;
@@ -146,7 +151,7 @@ static void no_text_without_a_text_handler(void **state)
                         "<a x=[1 & 2] y=[AB] z=[<>\"' .]><b></b><c k=[\xE2\x80\x99]></c></a>");
 }
 
-/* More attributes than the engine keeps without growing (32 for libxml2). */
+/* More attributes than an engine keeps without growing (32 for libxml2's). */
 static void forty_attributes(void **state)
 {
     (void)state;
@@ -232,7 +237,7 @@ static void the_position_is_the_engines(void **state)
     log l = {0};
     ev.ctx = &l;
     vt__xml_parser *p;
-    assert_int_equal(vt__xml_parser_new(VT__XML_LIBXML2, &ev, "doc.xml", &p, NULL), VT_OK);
+    assert_int_equal(vt__xml_parser_new(engine, &ev, "doc.xml", &p, NULL), VT_OK);
     assert_int_equal(vt__xml_parse(p, "<a>\n\n<b/>\n", 10, 0), 1);
     assert_true(vt__xml_line(p) >= 3);
     vt__xml_parser_free(p);
@@ -249,15 +254,25 @@ static void an_engine_this_build_lacks_is_refused(void **state)
                      VT_ERR_INVALID);
     assert_null(p);
     assert_string_equal(vt__xml_engine_name(VT__XML_LIBXML2), "libxml2");
+    assert_string_equal(vt__xml_engine_name(VT__XML_BUILTIN), "builtin");
 }
 
-/* The reader's engine is chosen before its first bytes, and its GPX files use the same. */
+/* The reader's engine is chosen before its first bytes (the built-in one by default,
+ * libxml2's by option), and its GPX files use the same. */
 static void the_reader_chooses_its_engine_before_the_first_bytes(void **state)
 {
     (void)state;
     vt_reader *r;
-    assert_int_equal(vt_reader_new(NULL, NULL, &r, NULL), VT_OK);
+    vt_reader_options o;
+    memset(&o, 0, sizeof o);
+    o.parser = VT_XML_PARSER_LIBXML2;
+    assert_int_equal(vt_reader_new(&o, NULL, &r, NULL), VT_OK);
     assert_int_equal(vt__reader_xml_engine(r), VT__XML_LIBXML2);
+    vt_reader_free(r);
+    o.parser = (vt_xml_parser)7;
+    assert_int_equal(vt_reader_new(&o, NULL, &r, NULL), VT_ERR_INVALID);
+    assert_int_equal(vt_reader_new(NULL, NULL, &r, NULL), VT_OK);
+    assert_int_equal(vt__reader_xml_engine(r), VT__XML_BUILTIN);
     assert_int_equal(vt__reader_use_xml_engine(r, VT__XML_ENGINE_COUNT, NULL), VT_ERR_INVALID);
     assert_int_equal(vt__reader_use_xml_engine(r, VT__XML_LIBXML2, NULL), VT_OK);
     static const char doc[] = "<HealthData locale=\"en_US\">";
@@ -282,5 +297,10 @@ int main(void)
         cmocka_unit_test(an_engine_this_build_lacks_is_refused),
         cmocka_unit_test(the_reader_chooses_its_engine_before_the_first_bytes),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = 0;
+    for (engine = VT__XML_LIBXML2; engine < VT__XML_ENGINE_COUNT; engine++) {
+        printf("engine %s\n", vt__xml_engine_name(engine));
+        failed += cmocka_run_group_tests(tests, NULL, NULL);
+    }
+    return failed;
 }
