@@ -7,7 +7,8 @@
 
 static const char HELP[] =
     "usage: vitals generate [--days N] [--per-day N] [--seed N] [--start YYYY-MM-DD]\n"
-    "                       [--metrics LIST] (-o FILE [--zip] [--size BYTES] | --db DB)\n\n"
+    "                       [--metrics LIST] [--shape apple|dense]\n"
+    "                       (-o FILE [--zip] [--size BYTES] | --db DB)\n\n"
     "Writes plausible Apple Health data, the same bytes for the same options on every machine.\n\n"
     "  --days N        days of data (default 365)\n"
     "  --per-day N     records per day, about (default 100)\n"
@@ -15,6 +16,8 @@ static const char HELP[] =
     "  --start DATE    first day (default 2020-01-01)\n"
     "  --metrics LIST  comma-separated subset of: steps, heart_rate, active_energy, distance,\n"
     "                  resting_heart_rate, hrv, body_mass, sleep, blood_pressure (default all)\n"
+    "  --shape S       apple: records as Apple writes them (default); dense: without the\n"
+    "                  device attribute, about 290 bytes of XML a record instead of 430\n"
     "  -o FILE         write an Apple-format export.xml ('-' for standard output)\n"
     "  --zip           with -o: write an export.zip holding apple_health_export/export.xml\n"
     "  --size BYTES    with -o: keep adding days until the XML has at least BYTES (1G, 100M)\n"
@@ -101,6 +104,15 @@ int cmd_generate(int argc, char **argv)
             if (!list || parse_metrics(list, &o.metrics) != 0) {
                 return cli_usage("generate", "--metrics: unknown metric in '%s'",
                                  list ? list : "");
+            }
+        } else if (cli_option(a, "--shape", &v)) {
+            const char *shape = cli_value(argc, argv, &i, v);
+            if (shape && strcmp(shape, "apple") == 0) {
+                o.shape = VT_GEN_SHAPE_APPLE;
+            } else if (shape && strcmp(shape, "dense") == 0) {
+                o.shape = VT_GEN_SHAPE_DENSE;
+            } else {
+                return cli_usage("generate", "--shape needs apple or dense");
             }
         } else if (cli_option(a, "--size", &v)) {
             if (cli_parse_size(cli_value(argc, argv, &i, v), &o.target_bytes) != 0 ||

@@ -30,6 +30,17 @@ enum vt_gen_metric {
     VT_GEN_ALL = 0x1ffu
 };
 
+/** The shape of the records the generator writes. */
+enum vt_gen_shape {
+    VT_GEN_SHAPE_APPLE = 0, /**< as Apple's Health app exports them (about 430 bytes of XML) */
+    /**
+     * Records without the `device` attribute, as apps and many Watch samples write them:
+     * short values, fewer attributes, about 290 bytes of XML each (the denser export of the
+     * performance work).
+     */
+    VT_GEN_SHAPE_DENSE = 1
+};
+
 /** Generator parameters; vt_gen_options_default fills the defaults. */
 typedef struct vt_gen_options {
     uint64_t seed;        /**< same seed, same output, on every machine (default 1) */
@@ -39,6 +50,7 @@ typedef struct vt_gen_options {
     int16_t offset_min;   /**< UTC offset written in timestamps (default -0700 -> -420) */
     uint32_t metrics;     /**< mask of enum vt_gen_metric (default VT_GEN_ALL) */
     uint64_t target_bytes;/**< XML only: repeat days until at least this many bytes (0: off) */
+    uint32_t shape;       /**< enum vt_gen_shape (default VT_GEN_SHAPE_APPLE) */
 } vt_gen_options;
 
 /** Fills `options` with the defaults. */

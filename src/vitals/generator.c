@@ -85,6 +85,9 @@ vt_status vt__gen_init(vt__gen *g, const vt_gen_options *options, vt_error *err)
     if ((g->opt.metrics & VT_GEN_ALL) == 0) {
         return vt__error(err, VT_ERR_INVALID, "generate: no metric selected");
     }
+    if (g->opt.shape > VT_GEN_SHAPE_DENSE) {
+        return vt__error(err, VT_ERR_INVALID, "generate: unknown shape %u", g->opt.shape);
+    }
     vt_status st = vt_strpool_new(&g->strings, err);
     for (int i = 0; st == VT_OK && i < VT__GEN_S_COUNT; i++) {
         st = vt_strpool_intern(g->strings, STRINGS[i], strlen(STRINGS[i]), &g->id[i], err);
@@ -127,7 +130,9 @@ static vt__gen_rec *add(vt__gen *g, uint32_t type, uint32_t source, uint32_t uni
     r->rec.source = source;
     r->rec.unit = unit;
     if (source != g->id[VT__GEN_S_SCALE]) {
-        r->rec.device = g->id[watch ? VT__GEN_S_WATCH_DEVICE : VT__GEN_S_PHONE_DEVICE];
+        if (g->opt.shape != VT_GEN_SHAPE_DENSE) {
+            r->rec.device = g->id[watch ? VT__GEN_S_WATCH_DEVICE : VT__GEN_S_PHONE_DEVICE];
+        }
         r->rec.source_version = g->id[watch ? VT__GEN_S_WATCH_VERSION : VT__GEN_S_PHONE_VERSION];
     }
     r->rec.start.utc = start;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Tests of the generator: determinism, well-formed Apple XML, zip output, sizes, options. */
+/* Tests of the generator: determinism, well-formed Apple XML, zip output, sizes, shapes,
+ * options. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -195,6 +196,45 @@ static void size_target_adds_days(void **state)
     unlink(path);
 }
 
+/* The dense shape: the same records without their device, about 290 bytes each. */
+static void dense_shape_drops_the_device(void **state)
+{
+    (void)state;
+    vt_gen_options o;
+    vt_gen_options_default(&o);
+    o.days = 20;
+    const char *apple = VITALS_TMP_PREFIX "test-gen-apple.xml";
+    const char *dense = VITALS_TMP_PREFIX "test-gen-dense.xml";
+    vt_gen_xml_stats sa, sd;
+    write_to(&o, apple, &sa);
+    o.shape = VT_GEN_SHAPE_DENSE;
+    write_to(&o, dense, &sd);
+    size_t na, nd;
+    char *xa = read_all(apple, &na);
+    char *xd = read_all(dense, &nd);
+    assert_int_equal(sd.records, sa.records);
+    assert_int_equal(count_of(xd, "<Record "), count_of(xa, "<Record "));
+    assert_true(count_of(xa, " device=\"") > 0);
+    /* Records lose it; Workouts and Correlations keep theirs. */
+    assert_int_equal(count_of(xd, "<Record type"), count_of(xa, "<Record type"));
+    const char *r = strstr(xd, "<Record ");
+    assert_non_null(r);
+    char tag[1024];
+    snprintf(tag, sizeof tag, "%.*s", (int)strcspn(r, ">"), r);
+    assert_null(strstr(tag, "device="));
+    /* The body per record: HealthData to the end, over the records. */
+    const char *body = strstr(xd, "<HealthData");
+    const double per_record = (double)(nd - (size_t)(body - xd)) / (double)sd.records;
+    assert_true(per_record > 250 && per_record < 330);
+    free(xa);
+    free(xd);
+    unlink(apple);
+    unlink(dense);
+    o.shape = 7;
+    vt_error err;
+    assert_int_equal(vt_gen_write_file(&o, dense, 0, NULL, &err), VT_ERR_INVALID);
+}
+
 static void bad_options_are_refused(void **state)
 {
     (void)state;
@@ -229,6 +269,7 @@ int main(void)
         cmocka_unit_test(export_has_apples_shape),
         cmocka_unit_test(zip_holds_the_same_xml),
         cmocka_unit_test(size_target_adds_days),
+        cmocka_unit_test(dense_shape_drops_the_device),
         cmocka_unit_test(bad_options_are_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
