@@ -73,10 +73,12 @@ vt_store *perf_store(uint32_t days, uint32_t per_day, const char *path)
     return s;
 }
 
-int perf_export(uint64_t bytes, uint32_t days, int zip, char *path, size_t size, vt_error *err)
+static int export_of_shape(uint64_t bytes, uint32_t days, int zip, uint32_t shape, char *path,
+                           size_t size, vt_error *err)
 {
-    snprintf(path, size, "%s/export-s1-p100-d%u-b%llu.%s", cache_dir(), days,
-             (unsigned long long)bytes, zip ? "zip" : "xml");
+    snprintf(path, size, "%s/export-s1-p100-d%u-b%llu%s.%s", cache_dir(), days,
+             (unsigned long long)bytes, shape == VT_GEN_SHAPE_DENSE ? "-dense" : "",
+             zip ? "zip" : "xml");
     struct stat st;
     if (stat(path, &st) == 0 && st.st_size > 0) {
         return 0;
@@ -88,6 +90,7 @@ int perf_export(uint64_t bytes, uint32_t days, int zip, char *path, size_t size,
     vt_gen_options_default(&o);
     o.days = days ? days : 1;
     o.target_bytes = bytes;
+    o.shape = shape;
     if (vt_gen_write_file(&o, tmp, zip, NULL, err) != VT_OK) {
         unlink(tmp);
         return -1;
@@ -98,6 +101,16 @@ int perf_export(uint64_t bytes, uint32_t days, int zip, char *path, size_t size,
         return -1;
     }
     return 0;
+}
+
+int perf_export(uint64_t bytes, uint32_t days, int zip, char *path, size_t size, vt_error *err)
+{
+    return export_of_shape(bytes, days, zip, VT_GEN_SHAPE_APPLE, path, size, err);
+}
+
+int perf_export_dense(uint64_t bytes, char *path, size_t size, vt_error *err)
+{
+    return export_of_shape(bytes, 0, 0, VT_GEN_SHAPE_DENSE, path, size, err);
 }
 
 int perf_store_fixture(vb_state *st, uint32_t days, const char *name)

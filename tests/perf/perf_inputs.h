@@ -39,6 +39,10 @@ void perf_scratch_path(const char *name, char *path, size_t size);
  */
 int perf_export(uint64_t bytes, uint32_t days, int zip, char *path, size_t size, vt_error *err);
 
+/* The same for the dense shape (vitals generate --shape dense: no device attribute, about
+ * 290 bytes a record), plain XML of at least `bytes`. */
+int perf_export_dense(uint64_t bytes, char *path, size_t size, vt_error *err);
+
 /* Removes a store file and its -wal and -shm companions. */
 void perf_remove_db(const char *path);
 
