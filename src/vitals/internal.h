@@ -76,14 +76,11 @@ struct sqlite3;
 struct sqlite3 *vt__store_db(vt_store *store);
 /* Copies SQLite's last error message of `db` into `err` with a prefix saying what failed. */
 vt_status vt__store_sqlite_error(struct sqlite3 *db, vt_error *err, const char *what);
-/* From now until the commit or rollback, vt_store_insert may keep records without children
- * (at most 16, their values only) to insert them several rows per statement; a record with
- * children goes in at once, so row ids need not follow the input's order. Nothing may read
- * `records` meanwhile: vt_store_query, vt_store_count, an insert wanting an id and the commit
- * insert the waiting records first; a rollback drops them. No effect outside a transaction. */
-void vt__store_batch_records(vt_store *store);
-/* Inserts the records waiting. The producer calls it before its string pool goes away: a
- * waiting record points at its category text in the pool. */
+/* Inside a transaction, vt_store_insert queues records (copies of their values and children,
+ * a bounded number) to insert them several rows per statement (store_batch.c). Anything that
+ * reads `records` inserts them first: vt_store_query, vt_store_count, vt_store_info, the
+ * cursors, an insert wanting an id, and the commit; a rollback drops them. This inserts them
+ * now. */
 vt_status vt__store_flush(vt_store *store, vt_error *err);
 /* vt_store_insert that also gives the record's row id, whether it was inserted now or was
  * already stored (then found through the natural-key index). */

@@ -128,7 +128,6 @@ vt_status vt_store_begin(vt_store *s, vt_error *err)
 vt_status vt_store_commit(vt_store *s, vt_error *err)
 {
     vt_status st = vt__store_flush(s, err);
-    s->batching = 0; /* the records' batching lasts one transaction */
     if (st != VT_OK) {
         vt_store_rollback(s);
         return st;

@@ -44,6 +44,10 @@ vt_status vt_store_cursor_open(vt_store *store, const vt_store_filter *filter,
                                vt_store_cursor **out, vt_error *err)
 {
     sqlite3 *db = vt__store_db(store);
+    const vt_status flushed = vt__store_flush(store, err); /* the records queued go in first */
+    if (flushed != VT_OK) {
+        return flushed;
+    }
     vt_store_cursor *c = vt__calloc(1, sizeof *c);
     if (!c) {
         return vt__nomem(err);
@@ -235,6 +239,10 @@ vt_status vt__samples_open(vt_store *store, int has_from, int32_t from_day, int 
                            int32_t to_day, vt__samples **out, vt_error *err)
 {
     sqlite3 *db = vt__store_db(store);
+    const vt_status flushed = vt__store_flush(store, err);
+    if (flushed != VT_OK) {
+        return flushed;
+    }
     vt__samples *c = vt__calloc(1, sizeof *c);
     if (!c) {
         return vt__nomem(err);

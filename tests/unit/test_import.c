@@ -401,26 +401,28 @@ static void cli_exit_codes_and_one_line_errors(void **state)
     remove_db();
 }
 
+/* The real exports, each imported by the tests of one and two threads. */
+static const char *const SAMPLES[] = {"apple-health/jshrake-healthkit-to-sqlite/export.zip",
+                                      "apple-health/dogsheep-healthkit-to-sqlite/export.zip",
+                                      "apple-health/dogsheep-healthkit-to-sqlite/export.xml",
+                                      "apple-health/tdda-applehealthdata/export6s3sample.xml"};
+
 static void one_and_two_threads_store_the_same(void **state)
 {
     (void)state;
-    const char *samples[] = {"apple-health/jshrake-healthkit-to-sqlite/export.zip",
-                             "apple-health/dogsheep-healthkit-to-sqlite/export.zip",
-                             "apple-health/dogsheep-healthkit-to-sqlite/export.xml",
-                             "apple-health/tdda-applehealthdata/export6s3sample.xml"};
     uint64_t fps[2];
     for (int threads = 1; threads <= 2; threads++) {
         vt_store *s = fresh_store();
         vt_import_options o;
         memset(&o, 0, sizeof o);
         o.threads = threads;
-        for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
+        for (size_t i = 0; i < sizeof SAMPLES / sizeof SAMPLES[0]; i++) {
             char path[1024];
-            snprintf(path, sizeof path, "%s/%s", VITALS_FIXTURES, samples[i]);
+            snprintf(path, sizeof path, "%s/%s", VITALS_FIXTURES, SAMPLES[i]);
             vt_import_stats st;
             vt_error err;
             if (vt_import(s, path, &o, &st, &err) != VT_OK) {
-                fail_msg("%s: %s", samples[i], err.msg);
+                fail_msg("%s: %s", SAMPLES[i], err.msg);
             }
         }
         /* A failure on either thread count leaves the content as it was. */
@@ -434,6 +436,66 @@ static void one_and_two_threads_store_the_same(void **state)
     }
     assert_true(fps[0] == fps[1]);
     remove_db();
+}
+
+/* A hash of a file's bytes (FNV-1a); 0 when it cannot be read. */
+static uint64_t file_hash(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        return 0;
+    }
+    uint64_t h = 0xcbf29ce484222325u;
+    int c;
+    while ((c = getc(f)) != EOF) {
+        h = (h ^ (unsigned char)c) * 0x100000001b3u;
+    }
+    fclose(f);
+    return h;
+}
+
+/* Imports `path` into a fresh file on `threads` threads; gives the closed file's hash. */
+static uint64_t imported_file_hash(const char *path, int threads)
+{
+    vt_store *s = fresh_store();
+    vt_import_options o;
+    memset(&o, 0, sizeof o);
+    o.threads = threads;
+    vt_error err;
+    if (vt_import(s, path, &o, NULL, &err) != VT_OK) {
+        fail_msg("%s: %s", path, err.msg);
+    }
+    vt_store_close(s);
+    const uint64_t h = file_hash(db_path);
+    remove_db();
+    return h;
+}
+
+/* Not only the same rows: the same bytes, file for file, on the real samples and on
+ * generated exports of both shapes (records with metadata and beats, correlations). */
+static void one_and_two_threads_write_identical_files(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof SAMPLES / sizeof SAMPLES[0]; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", VITALS_FIXTURES, SAMPLES[i]);
+        const uint64_t one = imported_file_hash(path, 1);
+        assert_true(one != 0);
+        assert_true(imported_file_hash(path, 2) == one);
+    }
+    for (uint32_t shape = VT_GEN_SHAPE_APPLE; shape <= VT_GEN_SHAPE_DENSE; shape++) {
+        char path[300];
+        snprintf(path, sizeof path, "%s.gen.xml", db_path);
+        vt_gen_options g;
+        vt_gen_options_default(&g);
+        g.days = 120;
+        g.shape = shape;
+        assert_int_equal(vt_gen_write_file(&g, path, 0, NULL, NULL), VT_OK);
+        const uint64_t one = imported_file_hash(path, 1);
+        assert_true(one != 0);
+        assert_true(imported_file_hash(path, 2) == one);
+        remove(path);
+    }
 }
 
 static void a_database_error_mid_import_rolls_everything_back(void **state)
@@ -546,6 +608,7 @@ int main(void)
         cmocka_unit_test(bad_inputs_leave_the_database_untouched),
         cmocka_unit_test(cli_exit_codes_and_one_line_errors),
         cmocka_unit_test(one_and_two_threads_store_the_same),
+        cmocka_unit_test(one_and_two_threads_write_identical_files),
         cmocka_unit_test(a_database_error_mid_import_rolls_everything_back),
         cmocka_unit_test(generated_export_round_trips_to_the_same_daily_metrics),
     };
