@@ -29,7 +29,7 @@ typedef struct vt_store_options {
 } vt_store_options;
 
 /** The current schema version, kept in PRAGMA user_version. */
-#define VT_STORE_SCHEMA_VERSION 1
+#define VT_STORE_SCHEMA_VERSION 2
 
 /**
  * Opens (and creates or migrates) the store at `path`, or `:memory:`. Files use WAL.

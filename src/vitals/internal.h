@@ -87,6 +87,35 @@ vt_status vt__store_flush(vt_store *store, vt_error *err);
 vt_status vt__store_insert_id(vt_store *store, const vt_record *rec, const vt_strpool *strings,
                               vt_insert_stats *stats, int64_t *id, vt_error *err);
 
+/* The same, and also what the transaction wrote to day_samples (before anything reads it). */
+vt_status vt__store_flush_all(vt_store *store, vt_error *err);
+
+/* The daily calculator's copy of the records (store_days.c, table day_samples of schema 2):
+ * per record type and local day, rows of packed samples. */
+typedef struct vt__day_sample {
+    int64_t start, end;
+    int64_t source_id, unit_id; /* ids of vt__store_names; unit 0 when none */
+    int has_value;
+    double value;
+} vt__day_sample;
+/* Reads the packed samples of one row. */
+typedef struct vt__day_reader {
+    const unsigned char *p, *end;
+    int64_t prev;
+} vt__day_reader;
+/* The next sample: 1, 0 at the end of the row, -1 when the bytes are not packed samples. */
+int vt__day_next(vt__day_reader *r, vt__day_sample *out);
+/* One row: its day (YYYY-MM-DD, `day_len` bytes, not NUL-terminated) and samples, borrowed
+ * until the next call. */
+typedef struct vt__day_row_view {
+    const char *day;
+    size_t day_len;
+    uint32_t count;
+    vt__day_reader samples;
+} vt__day_row_view;
+/* Does the store have day_samples (schema 2 and later)? */
+int vt__store_has_days(vt_store *store);
+
 /* Reading records for the daily calculator (store_cursor.c). The strings of one kind, in id
  * order: `fn` gets each id and its text (borrowed for the call). */
 typedef enum vt__store_names_kind {
@@ -98,8 +127,9 @@ typedef vt_status (*vt__store_name_fn)(void *ctx, int64_t id, const char *text, 
                                        vt_error *err);
 vt_status vt__store_names(vt_store *store, vt__store_names_kind kind, vt__store_name_fn fn,
                           void *ctx, vt_error *err);
-/* A cursor over the samples of one record type at a time, in (local day, start) order
- * through the natural-key index, within an optional range of days. */
+/* A cursor over the samples of one record type at a time, within an optional range of days:
+ * the records in (local day, start) order through the natural-key index, or (`packed`) the
+ * rows of day_samples in (local day, first sample) order. */
 typedef struct vt__samples vt__samples;
 /* One sample; `day` (YYYY-MM-DD, `day_len` bytes, not NUL-terminated) is borrowed until the
  * next call. Source and unit are ids of vt__store_names (unit 0 when none). */
@@ -111,12 +141,14 @@ typedef struct vt__sample {
     int has_value;
     double value;
 } vt__sample;
-vt_status vt__samples_open(vt_store *store, int has_from, int32_t from_day, int has_to,
+vt_status vt__samples_open(vt_store *store, int packed, int has_from, int32_t from_day, int has_to,
                            int32_t to_day, vt__samples **out, vt_error *err);
 /* Starts over at the first sample of `type_id` (an id of VT__NAMES_TYPES). */
 void vt__samples_select(vt__samples *c, int64_t type_id);
 /* The next sample of the selected type: *more is 1 and `sample` filled, or 0 at its end. */
 vt_status vt__samples_next(vt__samples *c, vt__sample *sample, int *more, vt_error *err);
+/* The next row of day_samples of the selected type (a `packed` cursor). */
+vt_status vt__samples_next_packed(vt__samples *c, vt__day_row_view *row, int *more, vt_error *err);
 void vt__samples_close(vt__samples *c);
 
 /* Import tables (store_items.c): creates the tables of workouts, correlations, activity

@@ -18,10 +18,8 @@ static const char META_HEAD[] =
 static const char BEATS_HEAD[] =
     "INSERT OR IGNORE INTO record_beats(record_id, time_ms, bpm) VALUES";
 
-/* The statement of `n` rows of `cols` parameters after `head`, prepared when first needed and
- * kept in `*slot` for the connection's life. */
-static vt_status rows_statement(vt_store *s, sqlite3_stmt **slot, const char *head, int cols,
-                                size_t n, vt_error *err)
+vt_status vt__store_rows_statement(vt_store *s, sqlite3_stmt **slot, const char *head, int cols,
+                                   size_t n, vt_error *err)
 {
     if (*slot) {
         return VT_OK;
@@ -122,7 +120,7 @@ static vt_status send_meta(vt_store *s, meta_rows *m, vt_error *err)
         return VT_OK;
     }
     sqlite3_stmt **slot = &s->queue.insert_meta[m->n];
-    vt_status st = rows_statement(s, slot, META_HEAD, 3, m->n, err);
+    vt_status st = vt__store_rows_statement(s, slot, META_HEAD, 3, m->n, err);
     if (st != VT_OK) {
         return st;
     }
@@ -159,7 +157,7 @@ static vt_status send_beats(vt_store *s, beat_rows *b, vt_error *err)
         return VT_OK;
     }
     sqlite3_stmt **slot = &s->queue.insert_beats[b->n];
-    vt_status st = rows_statement(s, slot, BEATS_HEAD, 3, b->n, err);
+    vt_status st = vt__store_rows_statement(s, slot, BEATS_HEAD, 3, b->n, err);
     if (st != VT_OK) {
         return st;
     }
@@ -187,7 +185,7 @@ vt_status vt__store_insert_now(vt_store *s, const vt__pending_record *pr, const 
                                int *added, int64_t *id, vt_error *err)
 {
     sqlite3_stmt **slot = &s->queue.insert_records[1];
-    vt_status st = rows_statement(s, slot, RECORDS_HEAD, RECORD_COLS, 1, err);
+    vt_status st = vt__store_rows_statement(s, slot, RECORDS_HEAD, RECORD_COLS, 1, err);
     if (st != VT_OK) {
         return st;
     }
@@ -203,6 +201,9 @@ vt_status vt__store_insert_now(vt_store *s, const vt__pending_record *pr, const 
     const int64_t rowid = sqlite3_last_insert_rowid(s->db);
     if (id) {
         *id = rowid;
+    }
+    if ((st = vt__days_add(s, pr, err)) != VT_OK) {
+        return st;
     }
     meta_rows meta;
     meta.n = 0;
@@ -255,7 +256,7 @@ static vt_status run_out(vt_store *s, vt_error *err)
         return VT_OK;
     }
     sqlite3_stmt **slot = &q->insert_records[n];
-    vt_status st = rows_statement(s, slot, RECORDS_HEAD, RECORD_COLS, n, err);
+    vt_status st = vt__store_rows_statement(s, slot, RECORDS_HEAD, RECORD_COLS, n, err);
     if (st != VT_OK) {
         return st;
     }
@@ -285,6 +286,9 @@ static vt_status run_out(vt_store *s, vt_error *err)
             ids[i] = id == next ? next++ : 0;
         }
         count(q->out[i].stats, ids[i] != 0);
+        if (ids[i] && (st = vt__days_add(s, &q->out[i], err)) != VT_OK) {
+            return st;
+        }
     }
     meta_rows meta;
     meta.n = 0;
@@ -351,6 +355,12 @@ vt_status vt__store_flush(vt_store *s, vt_error *err)
 {
     const vt_status st = move_waiting(s, err);
     return st == VT_OK ? run_out(s, err) : st;
+}
+
+vt_status vt__store_flush_all(vt_store *s, vt_error *err)
+{
+    const vt_status st = vt__store_flush(s, err);
+    return st == VT_OK ? vt__days_flush(s, err) : st;
 }
 
 static int children_fit(const vt_record *r)

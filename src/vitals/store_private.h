@@ -84,13 +84,50 @@ typedef struct vt__record_queue {
     sqlite3_stmt *insert_beats[CHILD_ROWS + 1];
 } vt__record_queue;
 
+/* Rows of day_samples per multi-row INSERT. */
+enum { DAY_ROWS = 16 };
+
+/* The samples of one record type on one local day, being packed (store_days.c). */
+typedef struct vt__day_group {
+    int open;
+    char day[VT_DAY_BUFSZ];
+    int64_t first_start, prev_start;
+    uint64_t first_key;
+    uint32_t count;
+    vt__queue_text bytes;
+} vt__day_group;
+
+/* A packed group waiting for a statement; its bytes are in the writer's row_bytes. */
+typedef struct vt__day_row {
+    int64_t type_id;
+    char day[VT_DAY_BUFSZ];
+    int64_t first_start;
+    uint64_t first_key;
+    uint32_t count;
+    size_t at, len;
+} vt__day_row;
+
+/* What the store keeps of day_samples during a transaction: one open group per record type
+ * (by type id), the groups written and waiting for a statement. */
+typedef struct vt__day_writer {
+    vt__day_group *groups;
+    size_t cap;
+    size_t open_bytes;
+    vt__day_row rows[DAY_ROWS];
+    size_t row_count;
+    vt__queue_text row_bytes;
+    sqlite3_stmt *insert[DAY_ROWS + 1];
+} vt__day_writer;
+
 struct vt_store {
     sqlite3 *db;
     char *path;
     int in_txn;
+    int schema_version; /* of the file: older than VT_STORE_SCHEMA_VERSION only read-only */
     sqlite3_stmt *meta_key_select, *meta_key_insert;
     sqlite3_stmt *record_id; /* a stored record's id by its natural key, prepared when needed */
     vt__record_queue queue;
+    vt__day_writer days;
     sqlite3_stmt *kind_select[K_COUNT], *kind_insert[K_COUNT];
     vt__id_cache cache;
     vt_insert_stats *sink_stats;
@@ -131,6 +168,11 @@ vt_status vt__store_record_id(vt_store *s, const vt__pending_record *pr, int64_t
 
 /* ---- store_batch.c ------------------------------------------------------------------- */
 
+/* The statement of `n` rows of `cols` parameters after `head` ("INSERT ... VALUES"),
+ * prepared when first needed and kept in `*slot` for the connection's life. */
+vt_status vt__store_rows_statement(vt_store *s, sqlite3_stmt **slot, const char *head, int cols,
+                                   size_t n, vt_error *err);
+
 /* Inserts a record now, alone, behind the records already sent out (its children from `r`,
  * not copied). `*added` is 1 when it was new; `id` (may be NULL) gets its row id, found
  * through the natural key when it was already stored. */
@@ -142,5 +184,18 @@ vt_status vt__store_queue(vt_store *s, vt__pending_record *pr, const vt_record *
 void vt__store_queue_drop(vt_store *s);
 /* Frees the queue's buffers and statements. */
 void vt__store_queue_close(vt_store *s);
+
+/* ---- store_days.c -------------------------------------------------------------------- */
+
+/* Adds a record just stored to its (type, day) group of day_samples. */
+vt_status vt__days_add(vt_store *s, const vt__pending_record *pr, vt_error *err);
+/* Writes every group (at the commit, and before anything reads day_samples). */
+vt_status vt__days_flush(vt_store *s, vt_error *err);
+/* Forgets the groups (a rollback). */
+void vt__days_drop(vt_store *s);
+/* Frees the groups' buffers and statements. */
+void vt__days_close(vt_store *s);
+/* Fills day_samples from `records` (the migration to schema 2), inside its transaction. */
+vt_status vt__days_build(vt_store *s, vt_error *err);
 
 #endif

@@ -288,12 +288,23 @@ vt_status vt__store_insert_id(vt_store *s, const vt_record *r, const vt_strpool 
     pr.category = cat;
     pr.category_len = (int)cat_len;
     pr.stats = stats;
-    if (s->in_txn && !id) {
+    int added = 0;
+    if (!s->in_txn) {
+        /* A transaction of its own: the record and its day_samples go in together. */
+        if ((st = vt_store_begin(s, err)) != VT_OK) {
+            return st;
+        }
+        if ((st = vt__store_insert_now(s, &pr, r, &added, id, err)) != VT_OK) {
+            vt_store_rollback(s);
+            return st;
+        }
+        return vt_store_commit(s, err);
+    }
+    if (!id) {
         return vt__store_queue(s, &pr, r, err);
     }
-    /* Its id is wanted (the caller may look records up), or no transaction is open: it goes
-     * in now, behind the records queued. */
-    int added = 0;
+    /* Its id is wanted (the caller may look records up): it goes in now, behind the records
+     * queued. */
     if ((st = vt__store_flush(s, err)) != VT_OK) {
         return st;
     }

@@ -64,6 +64,13 @@ static int64_t scalar(vt_store *s, const char *sql)
     return v;
 }
 
+/* Each stored record is in day_samples once (the daily calculator's copy). */
+static void days_cover_records(vt_store *s)
+{
+    assert_int_equal(scalar(s, "SELECT coalesce(sum(count), 0) FROM day_samples"),
+                     scalar(s, "SELECT count(*) FROM records"));
+}
+
 /* A fingerprint of the whole database content: every row of every table, hashed. */
 typedef struct fp {
     uint64_t h;
@@ -164,8 +171,10 @@ static void samples_import_fully_and_once(void **state)
     assert_int_equal(st.records.inserted, 0);
     assert_int_equal(scalar(s, "SELECT count(*) FROM records"), 3);
     assert_int_equal(scalar(s, "SELECT count(*) FROM record_metadata"), 6);
+    days_cover_records(s);
     import_ok(s, "apple-health/tdda-applehealthdata/export6s3sample.xml", &st);
     assert_int_equal(scalar(s, "SELECT count(*) FROM records"), 18);
+    days_cover_records(s);
     assert_int_equal(scalar(s, "SELECT count(*) FROM export_info"), 3);
     assert_int_equal(scalar(s, "SELECT count(DISTINCT locale) FROM export_info"), 2);
     vt_store_close(s);
@@ -599,6 +608,56 @@ static void generated_export_round_trips_to_the_same_daily_metrics(void **state)
     remove_db();
 }
 
+/* Importing an export and then a newer one that overlaps it stores each sample once and gives
+ * the daily rows of the newer one imported alone, to the last bit. */
+static void overlapping_imports_give_the_daily_rows_of_one(void **state)
+{
+    (void)state;
+    char older[300], newer[300];
+    snprintf(older, sizeof older, "%s.older.xml", db_path);
+    snprintf(newer, sizeof newer, "%s.newer.xml", db_path);
+    vt_gen_options o;
+    vt_gen_options_default(&o);
+    o.days = 30;
+    assert_int_equal(vt_gen_write_file(&o, older, 0, NULL, NULL), VT_OK);
+    o.days = 50;
+    assert_int_equal(vt_gen_write_file(&o, newer, 0, NULL, NULL), VT_OK);
+    static rows alone, both;
+    alone.n = both.n = 0;
+    vt_error err;
+    vt_store *s = fresh_store();
+    if (vt_import(s, newer, NULL, NULL, &err) != VT_OK) {
+        fail_msg("%s", err.msg);
+    }
+    assert_int_equal(vt_daily_compute_store(s, NULL, keep_row, &alone, &err), VT_OK);
+    const int64_t records = scalar(s, "SELECT count(*) FROM records");
+    vt_store_close(s);
+    s = fresh_store();
+    vt_import_stats st;
+    for (int i = 0; i < 3; i++) {
+        if (vt_import(s, i == 0 ? older : newer, NULL, &st, &err) != VT_OK) {
+            fail_msg("%s", err.msg);
+        }
+        days_cover_records(s);
+    }
+    assert_int_equal(st.records.inserted, 0);
+    assert_int_equal(scalar(s, "SELECT count(*) FROM records"), records);
+    assert_int_equal(vt_daily_compute_store(s, NULL, keep_row, &both, &err), VT_OK);
+    assert_true(alone.n > 100);
+    assert_int_equal(both.n, alone.n);
+    for (size_t i = 0; i < alone.n; i++) {
+        const vt_daily_row *a = &alone.r[i], *b = &both.r[i];
+        assert_string_equal(alone.metric[i], both.metric[i]);
+        assert_true(a->day == b->day && a->count == b->count && a->sum == b->sum &&
+                    a->mean == b->mean && a->stddev == b->stddev && a->median == b->median &&
+                    a->p95 == b->p95 && a->has_total == b->has_total && a->total == b->total);
+    }
+    vt_store_close(s);
+    remove(older);
+    remove(newer);
+    remove_db();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -611,6 +670,7 @@ int main(void)
         cmocka_unit_test(one_and_two_threads_write_identical_files),
         cmocka_unit_test(a_database_error_mid_import_rolls_everything_back),
         cmocka_unit_test(generated_export_round_trips_to_the_same_daily_metrics),
+        cmocka_unit_test(overlapping_imports_give_the_daily_rows_of_one),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
