@@ -22,6 +22,7 @@ void vt__daily_calc_free(calc *c)
     vt__free(c->values);
     vt__free(c->covered);
     vt__free(c->merged);
+    vt__free(c->scratch);
 }
 
 static size_t list_length(const vt_daily_options *o)
@@ -164,9 +165,59 @@ static int point_covered(const interval *cov, size_t n, int64_t t)
  * The de-duplicated total (docs/metrics.md): sources are taken in priority order; each sample
  * counts for the share of its interval not already covered by a higher-priority source.
  */
+/* Sorts the group's samples (in their own order) by rank, keeping that order within a rank: a
+ * pass per rank when there are few (a day has one to three sources), a sort otherwise. */
+static vt_status order_by_rank(calc *c, vt_error *err)
+{
+    enum { FEW = 8 };
+    uint32_t ranks[FEW];
+    size_t nranks = 0;
+    for (size_t i = 0; i < c->count; i++) {
+        const uint32_t r = c->samples[i].rank;
+        size_t k = 0;
+        while (k < nranks && ranks[k] < r) {
+            k++;
+        }
+        if (k < nranks && ranks[k] == r) {
+            continue;
+        }
+        if (nranks == FEW) {
+            qsort(c->samples, c->count, sizeof *c->samples, cmp_rank_start);
+            return VT_OK;
+        }
+        memmove(ranks + k + 1, ranks + k, (nranks - k) * sizeof *ranks);
+        ranks[k] = r;
+        nranks++;
+    }
+    if (nranks < 2) {
+        return VT_OK;
+    }
+    if (vt__grow((void **)&c->scratch, &c->scratch_cap, c->count, sizeof *c->scratch) != 0) {
+        return vt__nomem(err);
+    }
+    size_t m = 0;
+    for (size_t k = 0; k < nranks; k++) {
+        for (size_t i = 0; i < c->count; i++) {
+            if (c->samples[i].rank == ranks[k]) {
+                c->scratch[m++] = c->samples[i];
+            }
+        }
+    }
+    sample *t = c->samples;
+    c->samples = c->scratch;
+    c->scratch = t;
+    const size_t cap = c->cap;
+    c->cap = c->scratch_cap;
+    c->scratch_cap = cap;
+    return VT_OK;
+}
+
 static vt_status dedup_total(calc *c, double *total, vt_error *err)
 {
-    qsort(c->samples, c->count, sizeof *c->samples, cmp_rank_start);
+    const vt_status ordered = order_by_rank(c, err);
+    if (ordered != VT_OK) {
+        return ordered;
+    }
     size_t ncov = 0;
     double sum = 0.0, comp = 0.0;
     size_t i = 0;

@@ -25,6 +25,8 @@ typedef struct calc {
     const vt_daily_options *opt;
     sample *samples;
     size_t count, cap;
+    sample *scratch; /* as big as samples, for reordering them */
+    size_t scratch_cap;
     double *values;
     size_t values_cap;
     interval *covered, *merged;
