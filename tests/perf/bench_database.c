@@ -295,8 +295,10 @@ static vt_status capture_record(void *ctx, const vt_record *rec, const vt_strpoo
         m->value = (const char *)(uintptr_t)v;
         m->value_len = rec->metadata[i].value_len;
     }
-    memcpy(c->beats + c->beat_count, rec->beats, rec->beat_count * sizeof *rec->beats);
-    c->beat_count += rec->beat_count;
+    if (rec->beat_count) {
+        memcpy(c->beats + c->beat_count, rec->beats, rec->beat_count * sizeof *rec->beats);
+        c->beat_count += rec->beat_count;
+    }
     c->records[c->count++] = r;
     (void)err;
     return VT_OK;
