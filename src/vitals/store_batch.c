@@ -10,13 +10,14 @@ static const char RECORDS_HEAD[] =
     "INSERT OR IGNORE INTO records(type_id, source_id, source_version_id, device_id, unit_id,"
     " day, start_utc, start_tz, end_utc, end_tz, created_utc, created_tz, value, category,"
     " natural_key) VALUES";
-/* OR IGNORE ignores nothing here (no unique key; no NULL is ever bound), but a statement that
- * cannot abort half-way needs no statement journal: without it, SQLite copies every page a
- * multi-row statement changes first into one (a third of the children's cost). */
+/* OR ROLLBACK: a statement of several rows that may fail half-way (a constraint) needs a
+ * statement journal, into which SQLite copies every page the statement changes first (a third
+ * of the children's cost); one whose failure rolls the whole transaction back does not. No
+ * failure is expected here (no unique key, no NULL bound); one would fail the import. */
 static const char META_HEAD[] =
-    "INSERT OR IGNORE INTO record_metadata(record_id, key_id, value) VALUES";
+    "INSERT OR ROLLBACK INTO record_metadata(record_id, key_id, value) VALUES";
 static const char BEATS_HEAD[] =
-    "INSERT OR IGNORE INTO record_beats(record_id, time_ms, bpm) VALUES";
+    "INSERT OR ROLLBACK INTO record_beats(record_id, time_ms, bpm) VALUES";
 
 vt_status vt__store_rows_statement(vt_store *s, sqlite3_stmt **slot, const char *head, int cols,
                                    size_t n, vt_error *err)

@@ -123,8 +123,9 @@ int vt__day_next(vt__day_reader *r, vt__day_sample *out)
 
 /* ---- writing ------------------------------------------------------------------------- */
 
-static const char DAYS_HEAD[] =
-    "INSERT INTO day_samples(type_id, day, first_start, first_key, count, samples) VALUES";
+/* OR ROLLBACK, as the children's rows (store_batch.c): no statement journal. */
+static const char DAYS_HEAD[] = "INSERT OR ROLLBACK INTO day_samples(type_id, day, first_start, "
+                                "first_key, count, samples) VALUES";
 
 static vt_status send_rows(vt_store *s, vt_error *err)
 {

@@ -538,6 +538,50 @@ static void a_database_error_mid_import_rolls_everything_back(void **state)
     remove_db();
 }
 
+/* The same when the statement that fails is one of several rows of metadata, beats or
+ * day_samples (they roll the transaction back themselves: no statement journal). */
+static void a_failed_child_statement_rolls_everything_back(void **state)
+{
+    (void)state;
+    static const char *const tables[] = {"record_metadata", "record_beats", "day_samples"};
+    char path[300];
+    snprintf(path, sizeof path, "%s.children.xml", db_path);
+    vt_gen_options g;
+    vt_gen_options_default(&g);
+    g.days = 20;
+    assert_int_equal(vt_gen_write_file(&g, path, 0, NULL, NULL), VT_OK);
+    for (int threads = 1; threads <= 2; threads++) {
+        for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+            vt_store *s = fresh_store();
+            vt_import_stats st;
+            import_ok(s, "apple-health/dogsheep-healthkit-to-sqlite/export.xml", &st);
+            char sql[256];
+            snprintf(sql, sizeof sql,
+                     "CREATE TRIGGER boom BEFORE INSERT ON %s WHEN (SELECT count(*) FROM %s) >= 20 "
+                     "BEGIN SELECT RAISE(ABORT, 'boom'); END",
+                     tables[t], tables[t]);
+            vt_error err;
+            assert_int_equal(vt_store_query(s, sql, NULL, NULL, &err), VT_OK);
+            const uint64_t before = fingerprint(s);
+            vt_import_options o;
+            memset(&o, 0, sizeof o);
+            o.threads = threads;
+            assert_int_equal(vt_import(s, path, &o, &st, &err), VT_ERR_DB);
+            assert_non_null(strstr(err.msg, "boom"));
+            assert_true(fingerprint(s) == before);
+            /* And the store goes on: without the trigger, the import completes. */
+            assert_int_equal(vt_store_query(s, "DROP TRIGGER boom", NULL, NULL, &err), VT_OK);
+            if (vt_import(s, path, &o, &st, &err) != VT_OK) {
+                fail_msg("%s", err.msg);
+            }
+            days_cover_records(s);
+            vt_store_close(s);
+        }
+    }
+    remove(path);
+    remove_db();
+}
+
 /* ---- round trip: generate, import, daily metrics ------------------------------------- */
 
 #define MAX_ROWS 4096
@@ -669,6 +713,7 @@ int main(void)
         cmocka_unit_test(one_and_two_threads_store_the_same),
         cmocka_unit_test(one_and_two_threads_write_identical_files),
         cmocka_unit_test(a_database_error_mid_import_rolls_everything_back),
+        cmocka_unit_test(a_failed_child_statement_rolls_everything_back),
         cmocka_unit_test(generated_export_round_trips_to_the_same_daily_metrics),
         cmocka_unit_test(overlapping_imports_give_the_daily_rows_of_one),
     };
