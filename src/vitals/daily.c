@@ -163,8 +163,8 @@ static void free_names(names *n)
 static vt_status add_name(void *ctx, int64_t id, const char *text, size_t len, vt_error *err)
 {
     names *n = ctx;
-    if (id < 0 || id > INT32_MAX) {
-        return vt__error(err, VT_ERR_FORMAT, "daily: a string id out of range (%lld)",
+    if (id < 0 || id > VT__MAX_STRING_ID) {
+        return vt__error(err, VT_ERR_LIMIT, "daily: a string id out of range (%lld)",
                          (long long)id);
     }
     if ((size_t)id >= n->count) {

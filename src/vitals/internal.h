@@ -113,6 +113,9 @@ typedef struct vt__day_row_view {
     uint32_t count;
     vt__day_reader samples;
 } vt__day_row_view;
+/* The largest id of a type, source or unit that the daily calculator and day_samples keep
+ * arrays by (vitals gives them ids 1, 2, 3...; a larger one was written by hand). */
+#define VT__MAX_STRING_ID (1 << 24)
 /* Does the store have day_samples (schema 2 and later)? */
 int vt__store_has_days(vt_store *store);
 

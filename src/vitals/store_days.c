@@ -205,8 +205,9 @@ vt_status vt__days_add(vt_store *s, const vt__pending_record *pr, vt_error *err)
     vt__day_writer *w = &s->days;
     const int64_t type_id = pr->ids[K_TYPE];
     vt_status st;
-    if (type_id <= 0) {
-        return vt__error(err, VT_ERR_INTERNAL, "%s: a record without a type id", s->path);
+    if (type_id <= 0 || type_id > VT__MAX_STRING_ID) {
+        return vt__error(err, VT_ERR_LIMIT, "%s: a record type id out of range (%lld)", s->path,
+                         (long long)type_id);
     }
     if ((size_t)type_id >= w->cap) {
         size_t cap = w->cap;

@@ -343,6 +343,17 @@ static void store_and_table_agree(void **state)
     }
     rows_free(&a);
     rows_free(&b);
+    /* A string id no vitals writes (a hand edit): a clean error, not a huge allocation. */
+    assert_int_equal(
+        vt_store_query(s, "UPDATE sources SET id = 2000000000 WHERE id = 1", NULL, NULL, NULL),
+        VT_OK);
+    vt_error err;
+    assert_int_equal(vt_daily_compute_store(s, NULL, collect, &b, &err), VT_ERR_LIMIT);
+    assert_non_null(strstr(err.msg, "out of range"));
+    rows_free(&b);
+    assert_int_equal(
+        vt_store_query(s, "UPDATE sources SET id = 1 WHERE id = 2000000000", NULL, NULL, NULL),
+        VT_OK);
     /* One metric by short name. */
     opt.metric = "steps";
     assert_int_equal(vt_daily_compute_store(s, &opt, collect, &b, NULL), VT_OK);
