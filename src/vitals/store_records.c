@@ -289,8 +289,10 @@ vt_status vt__store_insert_id(vt_store *s, const vt_record *r, const vt_strpool 
     pr.category_len = (int)cat_len;
     pr.stats = stats;
     int added = 0;
-    if (!s->in_txn) {
-        /* A transaction of its own: the record and its day_samples go in together. */
+    if (!s->in_txn && sqlite3_get_autocommit(s->db)) {
+        /* A transaction of its own: the record and its day_samples go in together. (In a
+         * transaction begun by the caller's own SQL, its day_samples go in before the caller's
+         * next statement through vt_store_query, COMMIT or ROLLBACK included.) */
         if ((st = vt_store_begin(s, err)) != VT_OK) {
             return st;
         }
@@ -300,7 +302,7 @@ vt_status vt__store_insert_id(vt_store *s, const vt_record *r, const vt_strpool 
         }
         return vt_store_commit(s, err);
     }
-    if (!id) {
+    if (s->in_txn && !id) {
         return vt__store_queue(s, &pr, r, err);
     }
     /* Its id is wanted (the caller may look records up): it goes in now, behind the records

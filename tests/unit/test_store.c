@@ -310,6 +310,40 @@ static void row_ids_follow_the_one_by_one_order(void **state)
     vt_strpool_free(pool);
 }
 
+/* A record inserted outside vt_store_begin (in no transaction, or in one begun by the caller's
+ * own SQL) is in day_samples too once committed, and rolled back with it. */
+static void day_samples_follow_inserts_outside_begin(void **state)
+{
+    (void)state;
+    vt_strpool *pool;
+    assert_int_equal(vt_strpool_new(&pool, NULL), VT_OK);
+    vt_record r;
+    memset(&r, 0, sizeof r);
+    assert_int_equal(
+        vt_strpool_intern(pool, "HKQuantityTypeIdentifierStepCount", 33, &r.type, NULL), VT_OK);
+    assert_int_equal(vt_strpool_intern(pool, "Phone", 5, &r.source, NULL), VT_OK);
+    r.flags = VT_RECORD_NUMERIC;
+    vt_store *s;
+    assert_int_equal(vt_store_open(":memory:", NULL, &s, NULL), VT_OK);
+    const char *const counts = "SELECT (SELECT count(*) FROM records) * 1000 + "
+                               "(SELECT coalesce(sum(count), 0) FROM day_samples)";
+    r.start.utc = r.end.utc = 1700000000;
+    r.value = 1;
+    assert_int_equal(vt_store_insert(s, &r, pool, NULL, NULL), VT_OK);
+    assert_int_equal(scalar(s, counts), 1001);
+    assert_int_equal(vt_store_query(s, "BEGIN", NULL, NULL, NULL), VT_OK);
+    r.start.utc = r.end.utc = 1700000060;
+    assert_int_equal(vt_store_insert(s, &r, pool, NULL, NULL), VT_OK);
+    assert_int_equal(vt_store_query(s, "ROLLBACK", NULL, NULL, NULL), VT_OK);
+    assert_int_equal(scalar(s, counts), 1001);
+    assert_int_equal(vt_store_query(s, "BEGIN", NULL, NULL, NULL), VT_OK);
+    assert_int_equal(vt_store_insert(s, &r, pool, NULL, NULL), VT_OK);
+    assert_int_equal(vt_store_query(s, "COMMIT", NULL, NULL, NULL), VT_OK);
+    assert_int_equal(scalar(s, counts), 2002);
+    vt_store_close(s);
+    vt_strpool_free(pool);
+}
+
 static void schema_version_and_foreign_files(void **state)
 {
     (void)state;
@@ -506,6 +540,7 @@ int main(void)
         cmocka_unit_test(reinserting_adds_no_duplicates),
         cmocka_unit_test(failed_bulk_insert_leaves_nothing),
         cmocka_unit_test(row_ids_follow_the_one_by_one_order),
+        cmocka_unit_test(day_samples_follow_inserts_outside_begin),
         cmocka_unit_test(schema_version_and_foreign_files),
         cmocka_unit_test(query_reports_sql_errors),
         cmocka_unit_test(info_of_records_made_by_hand),
