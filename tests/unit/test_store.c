@@ -196,6 +196,18 @@ static int64_t scalar(vt_store *s, const char *sql)
     return text[0] ? strtoll(text, NULL, 10) : -1;
 }
 
+/* A new pool and a record of it: steps from "Phone", the rest zero. */
+static vt_strpool *phone_steps(vt_record *r)
+{
+    vt_strpool *pool;
+    assert_int_equal(vt_strpool_new(&pool, NULL), VT_OK);
+    memset(r, 0, sizeof *r);
+    assert_int_equal(
+        vt_strpool_intern(pool, "HKQuantityTypeIdentifierStepCount", 33, &r->type, NULL), VT_OK);
+    assert_int_equal(vt_strpool_intern(pool, "Phone", 5, &r->source, NULL), VT_OK);
+    return pool;
+}
+
 /*
  * Row ids follow one rule, whatever the number of rows per statement: a record without
  * children waits (up to 16), a record with children goes ahead of the waiting ones unless one
@@ -253,13 +265,8 @@ static void row_ids_follow_the_one_by_one_order(void **state)
     }
     /* The records: sample j starts at minute j; the children are one metadata entry naming
      * the record, and one beat. */
-    vt_strpool *pool;
-    assert_int_equal(vt_strpool_new(&pool, NULL), VT_OK);
     vt_record r;
-    memset(&r, 0, sizeof r);
-    assert_int_equal(
-        vt_strpool_intern(pool, "HKQuantityTypeIdentifierStepCount", 33, &r.type, NULL), VT_OK);
-    assert_int_equal(vt_strpool_intern(pool, "Phone", 5, &r.source, NULL), VT_OK);
+    vt_strpool *pool = phone_steps(&r);
     vt_store *s;
     assert_int_equal(vt_store_open(":memory:", NULL, &s, NULL), VT_OK);
     assert_int_equal(vt_store_begin(s, NULL), VT_OK);
@@ -315,13 +322,8 @@ static void row_ids_follow_the_one_by_one_order(void **state)
 static void day_samples_follow_inserts_outside_begin(void **state)
 {
     (void)state;
-    vt_strpool *pool;
-    assert_int_equal(vt_strpool_new(&pool, NULL), VT_OK);
     vt_record r;
-    memset(&r, 0, sizeof r);
-    assert_int_equal(
-        vt_strpool_intern(pool, "HKQuantityTypeIdentifierStepCount", 33, &r.type, NULL), VT_OK);
-    assert_int_equal(vt_strpool_intern(pool, "Phone", 5, &r.source, NULL), VT_OK);
+    vt_strpool *pool = phone_steps(&r);
     r.flags = VT_RECORD_NUMERIC;
     vt_store *s;
     assert_int_equal(vt_store_open(":memory:", NULL, &s, NULL), VT_OK);
