@@ -29,7 +29,7 @@ typedef struct vt_store_options {
 } vt_store_options;
 
 /** The current schema version, kept in PRAGMA user_version. */
-#define VT_STORE_SCHEMA_VERSION 1
+#define VT_STORE_SCHEMA_VERSION 2
 
 /**
  * Opens (and creates or migrates) the store at `path`, or `:memory:`. Files use WAL.
@@ -66,9 +66,15 @@ typedef struct vt_insert_stats {
 } vt_insert_stats;
 
 /**
- * Inserts one record whose ids refer to `strings`, inside the caller's transaction.
- * A record already stored (same natural key: type, source, unit, start, end, creation
- * time and value) is skipped and counted as a duplicate. `stats` may be NULL.
+ * Inserts one record whose ids refer to `strings`. A record already stored (same natural
+ * key: type, source, unit, start, end, creation time and value) is skipped and counted as a
+ * duplicate. `stats` may be NULL.
+ *
+ * Inside a transaction (vt_store_begin), the record may wait in the store, copied, in a
+ * queue of a few dozen, and go in with others in one statement: at the latest by the commit,
+ * a query, a count or a cursor; a rollback drops it. It is counted into `stats` when it goes
+ * in, so `stats` must stay valid until the commit. `strings` need only live for the call.
+ * Outside a transaction the record goes in at once.
  */
 vt_status vt_store_insert(vt_store *store, const vt_record *rec, const vt_strpool *strings,
                           vt_insert_stats *stats, vt_error *err);
@@ -82,7 +88,8 @@ vt_status vt_store_bulk_insert(vt_store *store, const vt_table *table, vt_insert
 
 /**
  * A sink that inserts the records it receives with vt_store_insert, counting into `stats`
- * (may be NULL). The caller opens and commits the transaction around the producer.
+ * (may be NULL; it must stay valid until the commit). The caller opens and commits the
+ * transaction around the producer.
  */
 vt_sink vt_store_sink(vt_store *store, vt_insert_stats *stats);
 

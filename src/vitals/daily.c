@@ -51,12 +51,23 @@ vt_status vt_daily_compute_table(const vt_table *table, const vt_daily_options *
     size_t ntypes = 0, types_cap = 0;
     /* Per pool id: 0 unseen, 1 seen and not selected, slot + 2 when selected. */
     uint32_t *slot_of = vt__calloc((size_t)nstr + 1, sizeof *slot_of);
-    uint32_t *rank_of = vt__calloc((size_t)nstr + 1, sizeof *rank_of); /* source rank + 1 */
+    uint32_t *rank_of = vt__calloc((size_t)nstr + 1, sizeof *rank_of); /* by pool id */
+    const char **source_of = vt__calloc((size_t)nstr + 1, sizeof *source_of);
     keyed *keys = vt__malloc((n ? n : 1) * sizeof *keys);
     keyed *tmp = vt__malloc((n ? n : 1) * sizeof *tmp);
     size_t *counts = vt__malloc(65537 * sizeof *counts);
-    if (!slot_of || !rank_of || !keys || !tmp || !counts) {
+    if (!slot_of || !rank_of || !source_of || !keys || !tmp || !counts) {
         st = vt__nomem(err);
+        goto done;
+    }
+    /* The ranks of the table's sources. */
+    for (size_t i = 0; i < n; i++) {
+        const uint32_t src = col.source[i];
+        if (src && src <= nstr && !source_of[src]) {
+            source_of[src] = vt_strpool_get(pool, src, NULL);
+        }
+    }
+    if ((st = vt__daily_rank_sources(&c, source_of, (size_t)nstr + 1, rank_of, err)) != VT_OK) {
         goto done;
     }
     /* The selected types, ordered by metric name: their slot is their rank in that order. */
@@ -102,7 +113,6 @@ vt_status vt_daily_compute_table(const vt_table *table, const vt_daily_options *
         const uint64_t key = keys[i].key;
         const type_entry *te = &types[key >> 32];
         const int category = te->category;
-        const char *unit = NULL;
         for (; i < m && keys[i].key == key; i++) {
             const size_t r = keys[i].index;
             double v;
@@ -110,24 +120,14 @@ vt_status vt_daily_compute_table(const vt_table *table, const vt_daily_options *
                 continue;
             }
             const uint32_t src = col.source[r] <= nstr ? col.source[r] : 0;
-            if (!rank_of[src]) {
-                uint32_t rank = 0;
-                if ((st = vt__daily_source_rank(&c, vt_strpool_get(pool, src, NULL), &rank, err)) !=
-                    VT_OK) {
-                    goto done;
-                }
-                rank_of[src] = rank + 1;
-            }
-            if (!unit) {
-                unit = category ? "min" : vt_strpool_get(pool, col.unit[r], NULL);
-            }
-            if ((st = add_sample(&c, col.start[r], col.end[r], v, rank_of[src] - 1, err)) !=
-                VT_OK) {
+            const uint32_t rank = source_of[src] ? rank_of[src] : UINT32_MAX - 1;
+            const char *unit = category ? "min" : vt_strpool_get(pool, col.unit[r], NULL);
+            if ((st = add_sample(&c, col.start[r], col.end[r], v, rank, unit, err)) != VT_OK) {
                 goto done;
             }
         }
         const int32_t day = (int32_t)((int64_t)(uint32_t)key - 2147483648LL);
-        if ((st = vt__daily_emit_group(&c, day, te, unit, fn, ctx, err)) != VT_OK) {
+        if ((st = vt__daily_emit_group(&c, day, te, fn, ctx, err)) != VT_OK) {
             goto done;
         }
     }
@@ -136,77 +136,141 @@ done:
     vt__free(types);
     vt__free(slot_of);
     vt__free(rank_of);
+    vt__free(source_of);
     vt__free(keys);
     vt__free(tmp);
     vt__free(counts);
     return st;
 }
 
-/* ---- Over a store: one type at a time, each read in day order through the natural index. */
+/* ---- Over a store: one type at a time, each read in day order. */
 
-typedef struct named {
-    int64_t id;
-    char *text;
-} named;
+/* The names of one kind by database id (ids are small and dense): "" where there is none. */
+typedef struct names {
+    char **text;
+    size_t count; /* ids 0 .. count-1 */
+} names;
 
-static void free_named(named *a, size_t n)
+static void free_names(names *n)
 {
-    for (size_t i = 0; i < n; i++) {
-        vt__free(a[i].text);
+    for (size_t i = 0; i < n->count; i++) {
+        vt__free(n->text[i]);
     }
-    vt__free(a);
+    vt__free(n->text);
+    memset(n, 0, sizeof *n);
 }
 
-/* The names of one kind, in id order, into an array (ids are small and dense). */
-typedef struct named_list {
-    named *items;
-    size_t count, cap;
-} named_list;
-
-static vt_status add_named(void *ctx, int64_t id, const char *text, size_t len, vt_error *err)
+static vt_status add_name(void *ctx, int64_t id, const char *text, size_t len, vt_error *err)
 {
-    named_list *l = ctx;
-    if (vt__grow((void **)&l->items, &l->cap, l->count + 1, sizeof *l->items) != 0) {
-        return vt__nomem(err);
+    names *n = ctx;
+    if (id < 0 || id > VT__MAX_STRING_ID) {
+        return vt__error(err, VT_ERR_LIMIT, "daily: a string id out of range (%lld)",
+                         (long long)id);
     }
-    named *e = &l->items[l->count];
-    e->id = id;
-    if (!(e->text = vt__strndup(text, len))) {
-        return vt__nomem(err);
+    if ((size_t)id >= n->count) {
+        size_t cap = n->count;
+        if (vt__grow((void **)&n->text, &cap, (size_t)id + 1, sizeof *n->text) != 0) {
+            return vt__nomem(err);
+        }
+        memset(n->text + n->count, 0, (cap - n->count) * sizeof *n->text);
+        n->count = cap;
     }
-    l->count++;
-    return VT_OK;
+    vt__free(n->text[id]);
+    return (n->text[id] = vt__strndup(text, len)) ? VT_OK : vt__nomem(err);
 }
 
-static vt_status load_named(vt_store *store, vt__store_names_kind kind, named **out, size_t *count,
-                            vt_error *err)
+static const char *name_of(const names *n, int64_t id)
 {
-    named_list l = {NULL, 0, 0};
-    const vt_status st = vt__store_names(store, kind, add_named, &l, err);
-    *out = l.items;
-    *count = l.count;
+    return id >= 0 && (size_t)id < n->count && n->text[id] ? n->text[id] : "";
+}
+
+/* What the reading of one type needs: its entry, the names, the ranks of sources. */
+typedef struct store_pass {
+    calc *c;
+    const type_entry *te;
+    const names *sources, *units;
+    const uint32_t *ranks; /* by source id */
+    vt_daily_fn fn;
+    void *ctx;
+} store_pass;
+
+/* Adds one sample read from the store to the group being built. */
+static vt_status add_stored(store_pass *p, int64_t start, int64_t end, int has_value, double value,
+                            int64_t source_id, int64_t unit_id, vt_error *err)
+{
+    double v;
+    if (!record_value(p->te->category, has_value ? VT_RECORD_NUMERIC : 0u, start, end, value, &v)) {
+        return VT_OK;
+    }
+    const uint32_t rank =
+        source_id >= 0 && (size_t)source_id < p->sources->count && p->sources->text[source_id]
+            ? p->ranks[source_id]
+            : UINT32_MAX - 1; /* a source the store does not name */
+    const char *unit = p->te->category ? "min" : name_of(p->units, unit_id);
+    return add_sample(p->c, start, end, v, rank, unit, err);
+}
+
+/* At a sample of day `text`: when it is not the day of the group being built (`day_text`,
+ * `day`), that group's row goes out and a new group begins. */
+static vt_status next_day(store_pass *p, const char *text, size_t len, char *day_text, int32_t *day,
+                          vt_error *err)
+{
+    if (len == 10 && memcmp(text, day_text, 10) == 0) {
+        return VT_OK;
+    }
+    vt_status st = vt__daily_emit_group(p->c, *day, p->te, p->fn, p->ctx, err);
+    if (st == VT_OK && (st = vt_date_parse(text, len, day, err)) == VT_OK) {
+        memcpy(day_text, text, 10);
+    }
     return st;
 }
 
-/* The position of `id` in rows loaded in id order, or n when absent: binary search. */
-static size_t find_pos(const named *a, size_t n, int64_t id)
+/* One type through day_samples: each row's packed samples, the rows of a day together. */
+static vt_status pass_days(store_pass *p, vt__samples *rows, vt_error *err)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        const size_t mid = lo + (hi - lo) / 2;
-        if (a[mid].id < id) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
+    char day_text[VT_DAY_BUFSZ] = "";
+    int32_t day = 0;
+    vt__day_row_view row;
+    int more;
+    vt_status st;
+    while ((st = vt__samples_next_packed(rows, &row, &more, err)) == VT_OK && more) {
+        if ((st = next_day(p, row.day, row.day_len, day_text, &day, err)) != VT_OK) {
+            return st;
+        }
+        vt__day_sample smp;
+        int got;
+        while ((got = vt__day_next(&row.samples, &smp)) == 1) {
+            if ((st = add_stored(p, smp.start, smp.end, smp.has_value, smp.value, smp.source_id,
+                                 smp.unit_id, err)) != VT_OK) {
+                return st;
+            }
+        }
+        if (got < 0) {
+            return vt__error(err, VT_ERR_FORMAT, "daily: a row of day_samples of %.10s is damaged",
+                             row.day);
         }
     }
-    return lo < n && a[lo].id == id ? lo : n;
+    return st == VT_OK ? vt__daily_emit_group(p->c, day, p->te, p->fn, p->ctx, err) : st;
 }
 
-static const char *find_named(const named *a, size_t n, int64_t id)
+/* One type through `records` (a store of schema 1, opened read-only). */
+static vt_status pass_records(store_pass *p, vt__samples *rows, vt_error *err)
 {
-    const size_t pos = find_pos(a, n, id);
-    return pos < n ? a[pos].text : "";
+    char day_text[VT_DAY_BUFSZ] = "";
+    int32_t day = 0;
+    vt__sample r;
+    int more;
+    vt_status st;
+    while ((st = vt__samples_next(rows, &r, &more, err)) == VT_OK && more) {
+        if ((st = next_day(p, r.day, r.day_len, day_text, &day, err)) != VT_OK) {
+            return st;
+        }
+        if ((st = add_stored(p, r.start_utc, r.end_utc, r.has_value, r.value, r.source_id,
+                             r.unit_id, err)) != VT_OK) {
+            return st;
+        }
+    }
+    return st == VT_OK ? vt__daily_emit_group(p->c, day, p->te, p->fn, p->ctx, err) : st;
 }
 
 vt_status vt_daily_compute_store(vt_store *store, const vt_daily_options *options, vt_daily_fn fn,
@@ -215,88 +279,48 @@ vt_status vt_daily_compute_store(vt_store *store, const vt_daily_options *option
     vt_daily_options defaults;
     memset(&defaults, 0, sizeof defaults);
     const vt_daily_options *o = options ? options : &defaults;
-    named *types = NULL, *sources = NULL, *units = NULL;
-    size_t ntypes = 0, nsources = 0, nunits = 0;
+    names types = {NULL, 0}, sources = {NULL, 0}, units = {NULL, 0};
     type_entry *sel = NULL;
     size_t nsel = 0;
-    uint32_t *ranks = NULL; /* by source position, rank + 1 */
+    uint32_t *ranks = NULL;
     vt__samples *rows = NULL;
+    const int packed = vt__store_has_days(store);
     calc c;
     vt__daily_calc_init(&c, o);
     vt_status st;
-    if ((st = load_named(store, VT__NAMES_TYPES, &types, &ntypes, err)) != VT_OK ||
-        (st = load_named(store, VT__NAMES_SOURCES, &sources, &nsources, err)) != VT_OK ||
-        (st = load_named(store, VT__NAMES_UNITS, &units, &nunits, err)) != VT_OK) {
+    if ((st = vt__store_names(store, VT__NAMES_TYPES, add_name, &types, err)) != VT_OK ||
+        (st = vt__store_names(store, VT__NAMES_SOURCES, add_name, &sources, err)) != VT_OK ||
+        (st = vt__store_names(store, VT__NAMES_UNITS, add_name, &units, err)) != VT_OK) {
         goto done;
     }
-    if (!(sel = vt__calloc(ntypes ? ntypes : 1, sizeof *sel)) ||
-        !(ranks = vt__calloc(nsources ? nsources : 1, sizeof *ranks))) {
+    if (!(sel = vt__calloc(types.count ? types.count : 1, sizeof *sel)) ||
+        !(ranks = vt__calloc(sources.count ? sources.count : 1, sizeof *ranks))) {
         st = vt__nomem(err);
         goto done;
     }
-    for (size_t i = 0; i < ntypes; i++) {
-        if (vt__daily_metric_selected(o, types[i].text)) {
-            vt__daily_type_entry_init(&sel[nsel++], (uint32_t)types[i].id, types[i].text);
+    if ((st = vt__daily_rank_sources(&c, (const char *const *)sources.text, sources.count, ranks,
+                                     err)) != VT_OK) {
+        goto done;
+    }
+    for (size_t i = 0; i < types.count; i++) {
+        if (types.text[i] && vt__daily_metric_selected(o, types.text[i])) {
+            vt__daily_type_entry_init(&sel[nsel++], (uint32_t)i, types.text[i]);
         }
     }
     qsort(sel, nsel, sizeof *sel, vt__daily_cmp_type_entry);
-    if ((st = vt__samples_open(store, o->has_from, o->from_day, o->has_to, o->to_day, &rows,
-                               err)) != VT_OK) {
-        goto done;
-    }
-    for (size_t t = 0; t < nsel; t++) {
-        const int category = sel[t].category;
+    st =
+        vt__samples_open(store, packed, o->has_from, o->from_day, o->has_to, o->to_day, &rows, err);
+    for (size_t t = 0; st == VT_OK && t < nsel; t++) {
+        store_pass p = {&c, &sel[t], &sources, &units, ranks, fn, ctx};
         vt__samples_select(rows, sel[t].type);
-        char day_text[VT_DAY_BUFSZ] = "";
-        int32_t day = 0;
-        const char *unit = NULL;
-        vt__sample r;
-        int more;
-        while ((st = vt__samples_next(rows, &r, &more, err)) == VT_OK && more) {
-            if (r.day_len != 10 || memcmp(r.day, day_text, 10) != 0) {
-                if ((st = vt__daily_emit_group(&c, day, &sel[t], unit, fn, ctx, err)) != VT_OK) {
-                    goto done;
-                }
-                unit = NULL;
-                if ((st = vt_date_parse(r.day, r.day_len, &day, err)) != VT_OK) {
-                    goto done;
-                }
-                memcpy(day_text, r.day, 10);
-            }
-            double v;
-            if (!record_value(category, r.has_value ? VT_RECORD_NUMERIC : 0u, r.start_utc,
-                              r.end_utc, r.value, &v)) {
-                continue;
-            }
-            const size_t pos = find_pos(sources, nsources, r.source_id);
-            if (pos < nsources && !ranks[pos]) {
-                uint32_t rank = 0;
-                if ((st = vt__daily_source_rank(&c, sources[pos].text, &rank, err)) != VT_OK) {
-                    goto done;
-                }
-                ranks[pos] = rank + 1;
-            }
-            if (!unit) {
-                unit = category ? "min" : find_named(units, nunits, r.unit_id);
-            }
-            const uint32_t rank = pos < nsources ? ranks[pos] - 1 : UINT32_MAX - 1;
-            if ((st = add_sample(&c, r.start_utc, r.end_utc, v, rank, err)) != VT_OK) {
-                goto done;
-            }
-        }
-        if (st != VT_OK) {
-            goto done;
-        }
-        if ((st = vt__daily_emit_group(&c, day, &sel[t], unit, fn, ctx, err)) != VT_OK) {
-            goto done;
-        }
+        st = packed ? pass_days(&p, rows, err) : pass_records(&p, rows, err);
     }
 done:
     vt__samples_close(rows);
     vt__daily_calc_free(&c);
-    free_named(types, ntypes);
-    free_named(sources, nsources);
-    free_named(units, nunits);
+    free_names(&types);
+    free_names(&sources);
+    free_names(&units);
     vt__free(sel);
     vt__free(ranks);
     return st;

@@ -14,7 +14,6 @@ void vt__daily_calc_init(calc *c, const vt_daily_options *opt)
 {
     memset(c, 0, sizeof *c);
     c->opt = opt;
-    c->next_unlisted_rank = (uint32_t)(opt->source_priority ? opt->source_priority_count : 2);
 }
 
 void vt__daily_calc_free(calc *c)
@@ -23,59 +22,103 @@ void vt__daily_calc_free(calc *c)
     vt__free(c->values);
     vt__free(c->covered);
     vt__free(c->merged);
-    for (size_t i = 0; i < c->sources; i++) {
-        vt__free(c->source_names[i]);
-    }
-    vt__free(c->source_names);
-    vt__free(c->source_ranks);
+    vt__free(c->scratch);
 }
 
-vt_status vt__daily_source_rank(calc *c, const char *name, uint32_t *rank, vt_error *err)
+static size_t list_length(const vt_daily_options *o)
 {
-    for (size_t i = 0; i < c->sources; i++) {
-        if (strcmp(c->source_names[i], name) == 0) {
-            *rank = c->source_ranks[i];
-            return VT_OK;
-        }
-    }
-    const char *const *order = c->opt->source_priority ? c->opt->source_priority : DEFAULT_PRIORITY;
-    const size_t n = c->opt->source_priority ? c->opt->source_priority_count : 2;
-    uint32_t r = UINT32_MAX;
-    for (size_t i = 0; i < n && r == UINT32_MAX; i++) {
+    return o->source_priority ? o->source_priority_count : 2;
+}
+
+/* The position in the priority list of the first entry the name holds, or the list's
+ * length when it holds none. */
+static uint32_t listed_rank(const vt_daily_options *o, const char *name)
+{
+    const char *const *order = o->source_priority ? o->source_priority : DEFAULT_PRIORITY;
+    const size_t n = list_length(o);
+    for (size_t i = 0; i < n; i++) {
         if (order[i] && strstr(name, order[i])) {
-            r = (uint32_t)i;
+            return (uint32_t)i;
         }
     }
-    if (r == UINT32_MAX) {
-        r = c->next_unlisted_rank++;
-    }
-    size_t cap = c->sources_cap;
-    if (vt__grow((void **)&c->source_names, &cap, c->sources + 1, sizeof(char *)) != 0) {
+    return (uint32_t)n;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    const char *const *x = a, *const *y = b;
+    return strcmp(*x, *y);
+}
+
+vt_status vt__daily_rank_sources(const calc *c, const char *const *names, size_t n, uint32_t *ranks,
+                                 vt_error *err)
+{
+    const char **unlisted = vt__malloc((n ? n : 1) * sizeof *unlisted);
+    if (!unlisted) {
         return vt__nomem(err);
     }
-    size_t cap2 = c->sources_cap;
-    if (vt__grow((void **)&c->source_ranks, &cap2, c->sources + 1, sizeof(uint32_t)) != 0) {
-        return vt__nomem(err);
+    size_t m = 0;
+    const uint32_t listed = (uint32_t)list_length(c->opt);
+    for (size_t i = 0; i < n; i++) {
+        if (names[i] && (ranks[i] = listed_rank(c->opt, names[i])) == listed) {
+            unlisted[m++] = names[i];
+        }
     }
-    c->sources_cap = cap < cap2 ? cap : cap2;
-    if (!(c->source_names[c->sources] = vt__strndup(name, strlen(name)))) {
-        return vt__nomem(err);
+    qsort(unlisted, m, sizeof *unlisted, cmp_name);
+    for (size_t i = 0; i < n; i++) {
+        if (names[i] && ranks[i] == listed) {
+            const char **at = bsearch(&names[i], unlisted, m, sizeof *unlisted, cmp_name);
+            ranks[i] = listed + (uint32_t)(at - unlisted);
+        }
     }
-    c->source_ranks[c->sources++] = r;
-    *rank = r;
+    vt__free(unlisted);
     return VT_OK;
 }
 
+/* The order of a group's samples: start, end, value, source rank, unit name. Samples equal in
+ * all of these contribute alike to every statistic. */
+static int cmp_sample(const sample *x, const sample *y)
+{
+    if (x->start != y->start) {
+        return x->start < y->start ? -1 : 1;
+    }
+    if (x->end != y->end) {
+        return x->end < y->end ? -1 : 1;
+    }
+    if (x->value != y->value) {
+        return x->value < y->value ? -1 : 1;
+    }
+    if (x->rank != y->rank) {
+        return x->rank < y->rank ? -1 : 1;
+    }
+    return x->unit == y->unit ? 0 : strcmp(x->unit, y->unit);
+}
+
+static int cmp_sample_qsort(const void *a, const void *b)
+{
+    return cmp_sample(a, b);
+}
+
+/* Puts the samples in that order: one pass when they already are (the common case: a day of
+ * one type read back in time order), a sort otherwise. */
+static void order_samples(sample *a, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        if (cmp_sample(&a[i - 1], &a[i]) > 0) {
+            qsort(a, n, sizeof *a, cmp_sample_qsort);
+            return;
+        }
+    }
+}
+
+/* The order of the de-duplication: source rank, then the samples' own order. */
 static int cmp_rank_start(const void *a, const void *b)
 {
     const sample *x = a, *y = b;
     if (x->rank != y->rank) {
         return x->rank < y->rank ? -1 : 1;
     }
-    if (x->start != y->start) {
-        return x->start < y->start ? -1 : 1;
-    }
-    return x->end < y->end ? -1 : x->end > y->end;
+    return cmp_sample(x, y);
 }
 
 /* Linear interpolation between the order statistics around p (numpy's default, type 7). */
@@ -122,9 +165,59 @@ static int point_covered(const interval *cov, size_t n, int64_t t)
  * The de-duplicated total (docs/metrics.md): sources are taken in priority order; each sample
  * counts for the share of its interval not already covered by a higher-priority source.
  */
+/* Sorts the group's samples (in their own order) by rank, keeping that order within a rank: a
+ * pass per rank when there are few (a day has one to three sources), a sort otherwise. */
+static vt_status order_by_rank(calc *c, vt_error *err)
+{
+    enum { FEW = 8 };
+    uint32_t ranks[FEW];
+    size_t nranks = 0;
+    for (size_t i = 0; i < c->count; i++) {
+        const uint32_t r = c->samples[i].rank;
+        size_t k = 0;
+        while (k < nranks && ranks[k] < r) {
+            k++;
+        }
+        if (k < nranks && ranks[k] == r) {
+            continue;
+        }
+        if (nranks == FEW) {
+            qsort(c->samples, c->count, sizeof *c->samples, cmp_rank_start);
+            return VT_OK;
+        }
+        memmove(ranks + k + 1, ranks + k, (nranks - k) * sizeof *ranks);
+        ranks[k] = r;
+        nranks++;
+    }
+    if (nranks < 2) {
+        return VT_OK;
+    }
+    if (vt__grow((void **)&c->scratch, &c->scratch_cap, c->count, sizeof *c->scratch) != 0) {
+        return vt__nomem(err);
+    }
+    size_t m = 0;
+    for (size_t k = 0; k < nranks; k++) {
+        for (size_t i = 0; i < c->count; i++) {
+            if (c->samples[i].rank == ranks[k]) {
+                c->scratch[m++] = c->samples[i];
+            }
+        }
+    }
+    sample *t = c->samples;
+    c->samples = c->scratch;
+    c->scratch = t;
+    const size_t cap = c->cap;
+    c->cap = c->scratch_cap;
+    c->scratch_cap = cap;
+    return VT_OK;
+}
+
 static vt_status dedup_total(calc *c, double *total, vt_error *err)
 {
-    qsort(c->samples, c->count, sizeof *c->samples, cmp_rank_start);
+    const vt_status ordered = order_by_rank(c, err);
+    if (ordered != VT_OK) {
+        return ordered;
+    }
     size_t ncov = 0;
     double sum = 0.0, comp = 0.0;
     size_t i = 0;
@@ -250,18 +343,19 @@ static void sort_doubles(double *a, size_t n)
     }
 }
 
-vt_status vt__daily_emit_group(calc *c, int32_t day, const type_entry *te, const char *unit,
-                               vt_daily_fn fn, void *ctx, vt_error *err)
+vt_status vt__daily_emit_group(calc *c, int32_t day, const type_entry *te, vt_daily_fn fn,
+                               void *ctx, vt_error *err)
 {
     if (c->count == 0) {
         return VT_OK;
     }
+    order_samples(c->samples, c->count);
     vt_daily_row row;
     memset(&row, 0, sizeof row);
     row.day = day;
     row.metric = te->name;
     row.identifier = te->identifier;
-    row.unit = unit ? unit : "";
+    row.unit = c->samples[0].unit ? c->samples[0].unit : "";
     row.count = c->count;
     if (vt__grow((void **)&c->values, &c->values_cap, c->count, sizeof(double)) != 0) {
         return vt__nomem(err);

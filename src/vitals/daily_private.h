@@ -12,7 +12,8 @@
 typedef struct sample {
     int64_t start, end;
     double value;
-    uint32_t rank; /* source priority, 0 = highest */
+    uint32_t rank;    /* source priority, 0 = highest */
+    const char *unit; /* its unit's name ("min" for category samples) */
 } sample;
 
 typedef struct interval {
@@ -24,15 +25,12 @@ typedef struct calc {
     const vt_daily_options *opt;
     sample *samples;
     size_t count, cap;
+    sample *scratch; /* as big as samples, for reordering them */
+    size_t scratch_cap;
     double *values;
     size_t values_cap;
     interval *covered, *merged;
     size_t covered_cap, merged_cap;
-    /* Source ranks by source string, first-seen order for sources the order does not name. */
-    char **source_names;
-    uint32_t *source_ranks;
-    size_t sources, sources_cap;
-    uint32_t next_unlisted_rank;
 } calc;
 
 /* A record type of the computation, with what its rows need, worked out once per type. */
@@ -47,11 +45,18 @@ typedef struct type_entry {
 /* Starts a computation with these options (borrowed until vt__daily_calc_free). */
 void vt__daily_calc_init(calc *c, const vt_daily_options *opt);
 void vt__daily_calc_free(calc *c);
-/* The priority rank of a source name: its position in the order, else first-seen after it. */
-vt_status vt__daily_source_rank(calc *c, const char *name, uint32_t *rank, vt_error *err);
-/* Computes the row of the group held in c->samples, hands it to fn, and empties the group. */
-vt_status vt__daily_emit_group(calc *c, int32_t day, const type_entry *te, const char *unit,
-                               vt_daily_fn fn, void *ctx, vt_error *err);
+/* The priority ranks of the sources `names` (NULL entries skipped): a name holding an entry of
+ * the priority list ranks at that entry's position; the others rank after them all, in the
+ * byte order of their names (equal names, equal ranks). So the ranks do not depend on the
+ * order in which samples come. */
+vt_status vt__daily_rank_sources(const calc *c, const char *const *names, size_t n, uint32_t *ranks,
+                                 vt_error *err);
+/* Computes the row of the group held in c->samples, hands it to fn, and empties the group.
+ * The samples are put in one order first (start, end, value, source rank, unit), so that the
+ * row does not depend on the order in which they came: the same from a table, from either
+ * layout of a store, from one export or from two overlapping ones. */
+vt_status vt__daily_emit_group(calc *c, int32_t day, const type_entry *te, vt_daily_fn fn,
+                               void *ctx, vt_error *err);
 /* What a record type needs, worked out once: its metric name, kind. */
 void vt__daily_type_entry_init(type_entry *te, uint32_t type, const char *identifier);
 /* Orders type entries by metric name, then identifier: the order of the rows. */
@@ -61,7 +66,7 @@ int vt__daily_metric_selected(const vt_daily_options *o, const char *identifier)
 
 /* Adds a sample to the group being built (once per record: inline). */
 static inline vt_status add_sample(calc *c, int64_t start, int64_t end, double value, uint32_t rank,
-                                   vt_error *err)
+                                   const char *unit, vt_error *err)
 {
     if (c->count == c->cap &&
         vt__grow((void **)&c->samples, &c->cap, c->count + 1, sizeof *c->samples) != 0) {
@@ -72,6 +77,7 @@ static inline vt_status add_sample(calc *c, int64_t start, int64_t end, double v
     s->end = end < start ? start : end;
     s->value = value;
     s->rank = rank;
+    s->unit = unit;
     return VT_OK;
 }
 

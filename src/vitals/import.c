@@ -96,7 +96,6 @@ vt_status vt_import(vt_store *store, const char *path, const vt_import_options *
         vt_store_rollback(store);
         return st;
     }
-    vt__store_batch_records(store);
     vt_sink sink;
     vt__pipeline *pipeline = NULL;
     if (!options || options->threads != 1) {

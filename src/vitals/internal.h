@@ -86,19 +86,48 @@ struct sqlite3;
 struct sqlite3 *vt__store_db(vt_store *store);
 /* Copies SQLite's last error message of `db` into `err` with a prefix saying what failed. */
 vt_status vt__store_sqlite_error(struct sqlite3 *db, vt_error *err, const char *what);
-/* From now until the commit or rollback, vt_store_insert may keep records without children
- * (at most 16, their values only) to insert them several rows per statement; a record with
- * children goes in at once, so row ids need not follow the input's order. Nothing may read
- * `records` meanwhile: vt_store_query, vt_store_count, an insert wanting an id and the commit
- * insert the waiting records first; a rollback drops them. No effect outside a transaction. */
-void vt__store_batch_records(vt_store *store);
-/* Inserts the records waiting. The producer calls it before its string pool goes away: a
- * waiting record points at its category text in the pool. */
+/* Inside a transaction, vt_store_insert queues records (copies of their values and children,
+ * a bounded number) to insert them several rows per statement (store_batch.c). Anything that
+ * reads `records` inserts them first: vt_store_query, vt_store_count, vt_store_info, the
+ * cursors, an insert wanting an id, and the commit; a rollback drops them. This inserts them
+ * now. */
 vt_status vt__store_flush(vt_store *store, vt_error *err);
 /* vt_store_insert that also gives the record's row id, whether it was inserted now or was
  * already stored (then found through the natural-key index). */
 vt_status vt__store_insert_id(vt_store *store, const vt_record *rec, const vt_strpool *strings,
                               vt_insert_stats *stats, int64_t *id, vt_error *err);
+
+/* The same, and also what the transaction wrote to day_samples (before anything reads it). */
+vt_status vt__store_flush_all(vt_store *store, vt_error *err);
+
+/* The daily calculator's copy of the records (store_days.c, table day_samples of schema 2):
+ * per record type and local day, rows of packed samples. */
+typedef struct vt__day_sample {
+    int64_t start, end;
+    int64_t source_id, unit_id; /* ids of vt__store_names; unit 0 when none */
+    int has_value;
+    double value;
+} vt__day_sample;
+/* Reads the packed samples of one row. */
+typedef struct vt__day_reader {
+    const unsigned char *p, *end;
+    int64_t prev;
+} vt__day_reader;
+/* The next sample: 1, 0 at the end of the row, -1 when the bytes are not packed samples. */
+int vt__day_next(vt__day_reader *r, vt__day_sample *out);
+/* One row: its day (YYYY-MM-DD, `day_len` bytes, not NUL-terminated) and samples, borrowed
+ * until the next call. */
+typedef struct vt__day_row_view {
+    const char *day;
+    size_t day_len;
+    uint32_t count;
+    vt__day_reader samples;
+} vt__day_row_view;
+/* The largest id of a type, source or unit that the daily calculator and day_samples keep
+ * arrays by (vitals gives them ids 1, 2, 3...; a larger one was written by hand). */
+#define VT__MAX_STRING_ID (1 << 24)
+/* Does the store have day_samples (schema 2 and later)? */
+int vt__store_has_days(vt_store *store);
 
 /* Reading records for the daily calculator (store_cursor.c). The strings of one kind, in id
  * order: `fn` gets each id and its text (borrowed for the call). */
@@ -111,8 +140,9 @@ typedef vt_status (*vt__store_name_fn)(void *ctx, int64_t id, const char *text, 
                                        vt_error *err);
 vt_status vt__store_names(vt_store *store, vt__store_names_kind kind, vt__store_name_fn fn,
                           void *ctx, vt_error *err);
-/* A cursor over the samples of one record type at a time, in (local day, start) order
- * through the natural-key index, within an optional range of days. */
+/* A cursor over the samples of one record type at a time, within an optional range of days:
+ * the records in (local day, start) order through the natural-key index, or (`packed`) the
+ * rows of day_samples in (local day, first sample) order. */
 typedef struct vt__samples vt__samples;
 /* One sample; `day` (YYYY-MM-DD, `day_len` bytes, not NUL-terminated) is borrowed until the
  * next call. Source and unit are ids of vt__store_names (unit 0 when none). */
@@ -124,12 +154,14 @@ typedef struct vt__sample {
     int has_value;
     double value;
 } vt__sample;
-vt_status vt__samples_open(vt_store *store, int has_from, int32_t from_day, int has_to,
+vt_status vt__samples_open(vt_store *store, int packed, int has_from, int32_t from_day, int has_to,
                            int32_t to_day, vt__samples **out, vt_error *err);
 /* Starts over at the first sample of `type_id` (an id of VT__NAMES_TYPES). */
 void vt__samples_select(vt__samples *c, int64_t type_id);
 /* The next sample of the selected type: *more is 1 and `sample` filled, or 0 at its end. */
 vt_status vt__samples_next(vt__samples *c, vt__sample *sample, int *more, vt_error *err);
+/* The next row of day_samples of the selected type (a `packed` cursor). */
+vt_status vt__samples_next_packed(vt__samples *c, vt__day_row_view *row, int *more, vt_error *err);
 void vt__samples_close(vt__samples *c);
 
 /* Import tables (store_items.c): creates the tables of workouts, correlations, activity

@@ -108,6 +108,7 @@ void vt_store_close(vt_store *s)
         vt_store_rollback(s);
     }
     vt__store_records_close(s);
+    vt__days_close(s);
     sqlite3_close(s->db);
     vt__free(s->path);
     vt__free(s);
@@ -127,8 +128,7 @@ vt_status vt_store_begin(vt_store *s, vt_error *err)
 
 vt_status vt_store_commit(vt_store *s, vt_error *err)
 {
-    vt_status st = vt__store_flush(s, err);
-    s->batching = 0; /* the records' batching lasts one transaction */
+    vt_status st = vt__store_flush_all(s, err);
     if (st != VT_OK) {
         vt_store_rollback(s);
         return st;
@@ -149,12 +149,13 @@ void vt_store_rollback(vt_store *s)
     }
     s->in_txn = 0;
     vt__store_records_forget(s);
+    vt__days_drop(s);
 }
 
 vt_status vt_store_query(vt_store *s, const char *sql, vt_row_fn fn, void *ctx, vt_error *err)
 {
     sqlite3_stmt *q;
-    const vt_status flushed = vt__store_flush(s, err);
+    const vt_status flushed = vt__store_flush_all(s, err);
     if (flushed != VT_OK) {
         return flushed;
     }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Reading a store's records: chunked loading into a table, N at a time (the seed's
- * iter_chunks), and the samples of one type at a time in day order for the daily calculator. */
+ * iter_chunks), and for the daily calculator one type at a time in day order, the records or
+ * the packed rows of day_samples. */
 #include <stdio.h>
 #include <string.h>
 
@@ -44,6 +45,10 @@ vt_status vt_store_cursor_open(vt_store *store, const vt_store_filter *filter,
                                vt_store_cursor **out, vt_error *err)
 {
     sqlite3 *db = vt__store_db(store);
+    const vt_status flushed = vt__store_flush(store, err); /* the records queued go in first */
+    if (flushed != VT_OK) {
+        return flushed;
+    }
     vt_store_cursor *c = vt__calloc(1, sizeof *c);
     if (!c) {
         return vt__nomem(err);
@@ -231,10 +236,23 @@ struct vt__samples {
     char from[VT_DAY_BUFSZ], to[VT_DAY_BUFSZ];
 };
 
-vt_status vt__samples_open(vt_store *store, int has_from, int32_t from_day, int has_to,
+vt_status vt__samples_open(vt_store *store, int packed, int has_from, int32_t from_day, int has_to,
                            int32_t to_day, vt__samples **out, vt_error *err)
 {
+    static const char *const SQL[2] = {
+        "SELECT day, source_id, unit_id, start_utc, end_utc, value FROM records"
+        " WHERE type_id = ?1 AND day >= ?2 AND day <= ?3 ORDER BY type_id, day, start_utc",
+        "SELECT day, first_start, count, samples FROM day_samples"
+        " WHERE type_id = ?1 AND day >= ?2 AND day <= ?3"
+        " ORDER BY type_id, day, first_start, first_key",
+    };
     sqlite3 *db = vt__store_db(store);
+    /* What the transaction wrote goes in first. */
+    const vt_status flushed =
+        packed ? vt__store_flush_all(store, err) : vt__store_flush(store, err);
+    if (flushed != VT_OK) {
+        return flushed;
+    }
     vt__samples *c = vt__calloc(1, sizeof *c);
     if (!c) {
         return vt__nomem(err);
@@ -249,11 +267,7 @@ vt_status vt__samples_open(vt_store *store, int has_from, int32_t from_day, int 
     if (has_to) {
         vt_day_format(to_day, c->to);
     }
-    if (sqlite3_prepare_v2(db,
-                           "SELECT day, source_id, unit_id, start_utc, end_utc, value FROM records"
-                           " WHERE type_id = ?1 AND day >= ?2 AND day <= ?3"
-                           " ORDER BY type_id, day, start_utc",
-                           -1, &c->rows, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, SQL[packed != 0], -1, &c->rows, NULL) != SQLITE_OK) {
         const vt_status st = vt__store_sqlite_error(db, err, "reading records");
         vt__samples_close(c);
         return st;
@@ -270,17 +284,23 @@ void vt__samples_select(vt__samples *c, int64_t type_id)
     sqlite3_bind_text(c->rows, 3, c->to, -1, SQLITE_STATIC);
 }
 
+/* Steps the cursor: *more is 1 on a row, 0 at the end. */
+static vt_status step(vt__samples *c, int *more, vt_error *err)
+{
+    const int rc = sqlite3_step(c->rows);
+    *more = rc == SQLITE_ROW;
+    return rc == SQLITE_ROW || rc == SQLITE_DONE
+               ? VT_OK
+               : vt__store_sqlite_error(vt__store_db(c->store), err, "reading records");
+}
+
 vt_status vt__samples_next(vt__samples *c, vt__sample *sample, int *more, vt_error *err)
 {
     sqlite3_stmt *q = c->rows;
-    const int rc = sqlite3_step(q);
-    if (rc != SQLITE_ROW) {
-        *more = 0;
-        return rc == SQLITE_DONE
-                   ? VT_OK
-                   : vt__store_sqlite_error(vt__store_db(c->store), err, "reading records");
+    const vt_status st = step(c, more, err);
+    if (st != VT_OK || !*more) {
+        return st;
     }
-    *more = 1;
     sample->day = (const char *)sqlite3_column_text(q, 0);
     sample->day_len = (size_t)sqlite3_column_bytes(q, 0);
     sample->source_id = sqlite3_column_int64(q, 1);
@@ -289,6 +309,22 @@ vt_status vt__samples_next(vt__samples *c, vt__sample *sample, int *more, vt_err
     sample->end_utc = sqlite3_column_int64(q, 4);
     sample->has_value = sqlite3_column_type(q, 5) != SQLITE_NULL;
     sample->value = sqlite3_column_double(q, 5);
+    return VT_OK;
+}
+
+vt_status vt__samples_next_packed(vt__samples *c, vt__day_row_view *row, int *more, vt_error *err)
+{
+    sqlite3_stmt *q = c->rows;
+    const vt_status st = step(c, more, err);
+    if (st != VT_OK || !*more) {
+        return st;
+    }
+    row->day = (const char *)sqlite3_column_text(q, 0);
+    row->day_len = (size_t)sqlite3_column_bytes(q, 0);
+    row->count = (uint32_t)sqlite3_column_int64(q, 2);
+    row->samples.p = sqlite3_column_blob(q, 3);
+    row->samples.end = row->samples.p + sqlite3_column_bytes(q, 3);
+    row->samples.prev = sqlite3_column_int64(q, 1);
     return VT_OK;
 }
 

@@ -20,36 +20,114 @@ typedef struct vt__id_cache {
     size_t cap[K_COUNT];
 } vt__id_cache;
 
-/* The values of one row of `records`, ready to bind. */
+/* The values of one row of `records`, ready to bind, and where its children wait. */
 typedef struct vt__pending_record {
     int64_t ids[K_COUNT]; /* database ids; 0 binds NULL (type and source are never 0) */
     int64_t start, end, created;
     int start_tz, end_tz, created_tz;
     int has_created, has_value;
     double value;
-    const char *category; /* in the string pool (its blocks never move), or NULL */
+    const char *category; /* NULL, or the category text (in a queue's text once queued) */
     int category_len;
     uint64_t key;
     char day[VT_DAY_BUFSZ];
     vt_insert_stats *stats;
+    size_t category_at;            /* queued: the category's offset in its queue's text */
+    uint32_t meta_first, meta_len; /* queued: its MetadataEntry in the out queue */
+    uint32_t beat_first, beat_len; /* queued: its beats in the out queue */
 } vt__pending_record;
 
-/* Rows per multi-row INSERT: a statement step has a fixed cost (cursors opened and closed,
- * registers allocated and freed, the halt) that 16 rows share. 16 x 15 parameters stay far
- * below SQLite's limit. */
-enum { RECORD_ROWS = 16, RECORD_COLS = 15 };
+/* Rows per multi-row INSERT of records: a statement step has a fixed cost (cursors opened and
+ * closed, registers allocated and freed, the halt) that the rows share. The out queue holds
+ * up to twice as many less one, so statements have 1 to OUT_ROWS rows; OUT_ROWS x 15
+ * parameters stay far below SQLite's limit. Children (metadata, beats) go CHILD_ROWS to a
+ * statement. */
+enum { RECORD_ROWS = 16, RECORD_COLS = 15, OUT_ROWS = 2 * RECORD_ROWS - 1, CHILD_ROWS = 32 };
+
+/* A record's children larger than this go in with the record alone, at once, not copied. */
+enum { QUEUED_CHILDREN_MAX = 256, QUEUED_CHILD_BYTES_MAX = 16384 };
+
+/* Bytes owned by a queue (category texts, metadata keys and values), reset when it empties. */
+typedef struct vt__queue_text {
+    char *bytes;
+    size_t len, cap;
+} vt__queue_text;
+
+/* A MetadataEntry waiting in the out queue: key and value are offsets into its text. */
+typedef struct vt__queued_meta {
+    size_t key_at, key_len, value_at, value_len;
+} vt__queued_meta;
+
+/*
+ * The records of a transaction on their way in (store_batch.c). They go in in the order in
+ * which they would have gone in one by one with this rule: a record without children waits
+ * (up to RECORD_ROWS of them), and a record with children goes ahead of the waiting ones
+ * unless one of them has its natural key. That order fixes the row ids, so the ids do not
+ * depend on how many rows a statement holds. `waiting` holds the records without children;
+ * `out` the records in that order, inserted OUT_ROWS at most to a statement once it holds
+ * RECORD_ROWS, with their children.
+ */
+typedef struct vt__record_queue {
+    vt__pending_record waiting[RECORD_ROWS];
+    size_t waiting_count;
+    vt__queue_text waiting_text;
+    vt__pending_record out[OUT_ROWS];
+    size_t out_count;
+    vt__queue_text out_text;
+    vt__queued_meta *meta;
+    size_t meta_count, meta_cap;
+    vt_beat *beats;
+    size_t beat_count, beat_cap;
+    /* n-row statements, prepared when first needed: records, metadata, beats. */
+    sqlite3_stmt *insert_records[OUT_ROWS + 1];
+    sqlite3_stmt *insert_meta[CHILD_ROWS + 1];
+    sqlite3_stmt *insert_beats[CHILD_ROWS + 1];
+} vt__record_queue;
+
+/* Rows of day_samples per multi-row INSERT. */
+enum { DAY_ROWS = 16 };
+
+/* The samples of one record type on one local day, being packed (store_days.c). */
+typedef struct vt__day_group {
+    int open;
+    char day[VT_DAY_BUFSZ];
+    int64_t first_start, prev_start;
+    uint64_t first_key;
+    uint32_t count;
+    vt__queue_text bytes;
+} vt__day_group;
+
+/* A packed group waiting for a statement; its bytes are in the writer's row_bytes. */
+typedef struct vt__day_row {
+    int64_t type_id;
+    char day[VT_DAY_BUFSZ];
+    int64_t first_start;
+    uint64_t first_key;
+    uint32_t count;
+    size_t at, len;
+} vt__day_row;
+
+/* What the store keeps of day_samples during a transaction: one open group per record type
+ * (by type id), the groups written and waiting for a statement. */
+typedef struct vt__day_writer {
+    vt__day_group *groups;
+    size_t cap;
+    size_t open_bytes;
+    vt__day_row rows[DAY_ROWS];
+    size_t row_count;
+    vt__queue_text row_bytes;
+    sqlite3_stmt *insert[DAY_ROWS + 1];
+} vt__day_writer;
 
 struct vt_store {
     sqlite3 *db;
     char *path;
     int in_txn;
-    sqlite3_stmt *insert_record, *insert_meta, *insert_beat, *meta_key_select, *meta_key_insert;
+    int schema_version; /* of the file: older than VT_STORE_SCHEMA_VERSION only read-only */
+    sqlite3_stmt *meta_key_select, *meta_key_insert;
     sqlite3_stmt *record_id; /* a stored record's id by its natural key, prepared when needed */
-    sqlite3_stmt *insert_records; /* RECORD_ROWS rows in one statement, prepared when needed */
-    /* During an import, records without children wait here to go in RECORD_ROWS at a time. */
-    int batching;
-    size_t pending_count;
-    vt__pending_record pending[RECORD_ROWS];
+    vt__record_queue queue;
+    vt__day_writer days;
     sqlite3_stmt *kind_select[K_COUNT], *kind_insert[K_COUNT];
     vt__id_cache cache;
     vt_insert_stats *sink_stats;
@@ -81,5 +159,43 @@ void vt__store_records_close(vt_store *s);
 /* After a rollback: drops the records waiting and every cached database id, which the
  * rolled-back transaction may have made. */
 void vt__store_records_forget(vt_store *s);
+/* The id of metadata key `key`, inserted into metadata_keys when new. */
+vt_status vt__store_meta_key_id(vt_store *s, const char *key, size_t len, int64_t *id,
+                                vt_error *err);
+/* The id of the stored record with this natural key (the unique index's columns). */
+vt_status vt__store_record_id(vt_store *s, const vt__pending_record *pr, int64_t *id,
+                              vt_error *err);
+
+/* ---- store_batch.c ------------------------------------------------------------------- */
+
+/* The statement of `n` rows of `cols` parameters after `head` ("INSERT ... VALUES"),
+ * prepared when first needed and kept in `*slot` for the connection's life. */
+vt_status vt__store_rows_statement(vt_store *s, sqlite3_stmt **slot, const char *head, int cols,
+                                   size_t n, vt_error *err);
+
+/* Inserts a record now, alone, behind the records already sent out (its children from `r`,
+ * not copied). `*added` is 1 when it was new; `id` (may be NULL) gets its row id, found
+ * through the natural key when it was already stored. */
+vt_status vt__store_insert_now(vt_store *s, const vt__pending_record *pr, const vt_record *r,
+                               int *added, int64_t *id, vt_error *err);
+/* Queues a record of an open transaction (see vt__record_queue); its children are copied. */
+vt_status vt__store_queue(vt_store *s, vt__pending_record *pr, const vt_record *r, vt_error *err);
+/* Empties the queue without inserting (a rollback); frees nothing. */
+void vt__store_queue_drop(vt_store *s);
+/* Frees the queue's buffers and statements. */
+void vt__store_queue_close(vt_store *s);
+
+/* ---- store_days.c -------------------------------------------------------------------- */
+
+/* Adds a record just stored to its (type, day) group of day_samples. */
+vt_status vt__days_add(vt_store *s, const vt__pending_record *pr, vt_error *err);
+/* Writes every group (at the commit, and before anything reads day_samples). */
+vt_status vt__days_flush(vt_store *s, vt_error *err);
+/* Forgets the groups (a rollback). */
+void vt__days_drop(vt_store *s);
+/* Frees the groups' buffers and statements. */
+void vt__days_close(vt_store *s);
+/* Fills day_samples from `records` (the migration to schema 2), inside its transaction. */
+vt_status vt__days_build(vt_store *s, vt_error *err);
 
 #endif

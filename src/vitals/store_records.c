@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Record writes: strings mapped to their lookup tables' ids, the natural key, one row at a
- * time or RECORD_ROWS per statement during an import, metadata and beats. */
+/* Record writes: strings mapped to their lookup tables' ids, metadata keys, the natural key,
+ * and the public entry points; the rows go in through store_batch.c. */
 #include <math.h>
 #include <string.h>
 
@@ -31,20 +31,7 @@ vt_status vt__store_records_open(vt_store *s, vt_error *err)
     if (st != VT_OK) {
         return st;
     }
-    if ((st = vt__store_prepare(
-             s,
-             "INSERT OR IGNORE INTO records(type_id, source_id, source_version_id,"
-             " device_id, unit_id, day, start_utc, start_tz, end_utc, end_tz,"
-             " created_utc, created_tz, value, category, natural_key)"
-             " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-             &s->insert_record, err)) != VT_OK ||
-        (st = vt__store_prepare(
-             s, "INSERT INTO record_metadata(record_id, key_id, value) VALUES(?1, ?2, ?3)",
-             &s->insert_meta, err)) != VT_OK ||
-        (st = vt__store_prepare(
-             s, "INSERT INTO record_beats(record_id, time_ms, bpm) VALUES(?1, ?2, ?3)",
-             &s->insert_beat, err)) != VT_OK ||
-        (st = vt__store_prepare(s, "SELECT id FROM metadata_keys WHERE key = ?1",
+    if ((st = vt__store_prepare(s, "SELECT id FROM metadata_keys WHERE key = ?1",
                                 &s->meta_key_select, err)) != VT_OK ||
         (st = vt__store_prepare(s, "INSERT INTO metadata_keys(key) VALUES(?1)", &s->meta_key_insert,
                                 err)) != VT_OK) {
@@ -61,11 +48,8 @@ vt_status vt__store_records_open(vt_store *s, vt_error *err)
 
 void vt__store_records_close(vt_store *s)
 {
-    sqlite3_finalize(s->insert_record);
+    vt__store_queue_close(s);
     sqlite3_finalize(s->record_id);
-    sqlite3_finalize(s->insert_records);
-    sqlite3_finalize(s->insert_meta);
-    sqlite3_finalize(s->insert_beat);
     sqlite3_finalize(s->meta_key_select);
     sqlite3_finalize(s->meta_key_insert);
     for (int k = 0; k < K_COUNT; k++) {
@@ -79,8 +63,7 @@ void vt__store_records_close(vt_store *s)
 
 void vt__store_records_forget(vt_store *s)
 {
-    s->pending_count = 0;
-    s->batching = 0;
+    vt__store_queue_drop(s);
     /* Ids inserted by the rolled-back transaction are gone: forget every cached id. */
     if (s->meta_key_ids) {
         memset(s->meta_key_ids, 0, s->meta_key_cap * sizeof *s->meta_key_ids);
@@ -90,11 +73,6 @@ void vt__store_records_forget(vt_store *s)
             memset(s->cache.ids[k], 0, s->cache.cap[k] * sizeof *s->cache.ids[k]);
         }
     }
-}
-
-void vt__store_batch_records(vt_store *s)
-{
-    s->batching = s->in_txn;
 }
 
 static const char *kind_name(vt_metric_kind k)
@@ -204,7 +182,8 @@ static vt_status meta_key_query(vt_store *s, const char *key, size_t len, int64_
     return VT_OK;
 }
 
-static vt_status meta_key_id(vt_store *s, const char *key, size_t len, int64_t *id, vt_error *err)
+vt_status vt__store_meta_key_id(vt_store *s, const char *key, size_t len, int64_t *id,
+                                vt_error *err)
 {
     uint32_t pid = vt_strpool_find(s->meta_keys, key, len);
     if (pid && pid < s->meta_key_cap && s->meta_key_ids[pid]) {
@@ -230,40 +209,7 @@ static vt_status meta_key_id(vt_store *s, const char *key, size_t len, int64_t *
     return VT_OK;
 }
 
-static vt_status insert_children(vt_store *s, const vt_record *r, int64_t rowid, vt_error *err)
-{
-    for (uint32_t i = 0; i < r->metadata_count; i++) {
-        const vt_metadata_entry *m = &r->metadata[i];
-        int64_t key = 0;
-        vt_status st = meta_key_id(s, m->key, m->key_len, &key, err);
-        if (st != VT_OK) {
-            return st;
-        }
-        sqlite3_bind_int64(s->insert_meta, 1, rowid);
-        sqlite3_bind_int64(s->insert_meta, 2, key);
-        sqlite3_bind_text(s->insert_meta, 3, m->value, (int)m->value_len, SQLITE_STATIC);
-        const int rc = sqlite3_step(s->insert_meta);
-        sqlite3_reset(s->insert_meta);
-        if (rc != SQLITE_DONE) {
-            return vt__store_sqlite_error(s->db, err, s->path);
-        }
-    }
-    for (uint32_t i = 0; i < r->beat_count; i++) {
-        sqlite3_bind_int64(s->insert_beat, 1, rowid);
-        sqlite3_bind_int64(s->insert_beat, 2, r->beats[i].utc_ms);
-        sqlite3_bind_double(s->insert_beat, 3, r->beats[i].bpm);
-        const int rc = sqlite3_step(s->insert_beat);
-        sqlite3_reset(s->insert_beat);
-        if (rc != SQLITE_DONE) {
-            return vt__store_sqlite_error(s->db, err, s->path);
-        }
-    }
-    return VT_OK;
-}
-
-/* The id of the stored record with this natural key (the unique index's columns). */
-static vt_status stored_record_id(vt_store *s, int64_t type_id, const char *day, int64_t start,
-                                  uint64_t key, int64_t *id, vt_error *err)
+vt_status vt__store_record_id(vt_store *s, const vt__pending_record *pr, int64_t *id, vt_error *err)
 {
     vt_status st;
     if (!s->record_id &&
@@ -275,10 +221,10 @@ static vt_status stored_record_id(vt_store *s, int64_t type_id, const char *day,
         return st;
     }
     sqlite3_stmt *q = s->record_id;
-    sqlite3_bind_int64(q, 1, type_id);
-    sqlite3_bind_text(q, 2, day, 10, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 3, start);
-    sqlite3_bind_int64(q, 4, (int64_t)key);
+    sqlite3_bind_int64(q, 1, pr->ids[K_TYPE]);
+    sqlite3_bind_text(q, 2, pr->day, 10, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 3, pr->start);
+    sqlite3_bind_int64(q, 4, (int64_t)pr->key);
     const int rc = sqlite3_step(q);
     *id = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
     sqlite3_reset(q);
@@ -296,113 +242,6 @@ vt_status vt_store_insert(vt_store *s, const vt_record *r, const vt_strpool *str
     return vt__store_insert_id(s, r, strings, stats, NULL, err);
 }
 
-/* Binds one row's 15 values from parameter base+1 on. */
-static void bind_record(sqlite3_stmt *q, int base, const vt__pending_record *pr)
-{
-    static const int col[K_COUNT] = {1, 2, 5, 4, 3}; /* type, source, unit, device, version */
-    for (int k = 0; k < K_COUNT; k++) {
-        if (pr->ids[k]) {
-            sqlite3_bind_int64(q, base + col[k], pr->ids[k]);
-        } else {
-            sqlite3_bind_null(q, base + col[k]);
-        }
-    }
-    sqlite3_bind_text(q, base + 6, pr->day, 10, SQLITE_STATIC);
-    sqlite3_bind_int64(q, base + 7, pr->start);
-    sqlite3_bind_int(q, base + 8, pr->start_tz);
-    sqlite3_bind_int64(q, base + 9, pr->end);
-    sqlite3_bind_int(q, base + 10, pr->end_tz);
-    if (pr->has_created) {
-        sqlite3_bind_int64(q, base + 11, pr->created);
-        sqlite3_bind_int(q, base + 12, pr->created_tz);
-    } else {
-        sqlite3_bind_null(q, base + 11);
-        sqlite3_bind_null(q, base + 12);
-    }
-    if (pr->has_value) {
-        sqlite3_bind_double(q, base + 13, pr->value);
-    } else {
-        sqlite3_bind_null(q, base + 13);
-    }
-    if (pr->category) {
-        sqlite3_bind_text(q, base + 14, pr->category, pr->category_len, SQLITE_STATIC);
-    } else {
-        sqlite3_bind_null(q, base + 14);
-    }
-    sqlite3_bind_int64(q, base + 15, (int64_t)pr->key);
-}
-
-/* Steps a bound insert; gives how many of its rows were new (the others were stored). */
-static vt_status run_insert(vt_store *s, sqlite3_stmt *q, int *added, vt_error *err)
-{
-    const int rc = sqlite3_step(q);
-    sqlite3_reset(q);
-    if (rc != SQLITE_DONE) {
-        return vt__store_sqlite_error(s->db, err, s->path);
-    }
-    *added = sqlite3_changes(s->db);
-    return VT_OK;
-}
-
-static void count(vt_insert_stats *stats, int rows, int added)
-{
-    if (stats) {
-        stats->inserted += (uint64_t)added;
-        stats->duplicates += (uint64_t)(rows - added);
-    }
-}
-
-static vt_status prepare_insert_records(vt_store *s, vt_error *err)
-{
-    static const char head[] = "INSERT OR IGNORE INTO records(type_id, source_id, "
-                               "source_version_id, device_id, unit_id, day, start_utc, start_tz, "
-                               "end_utc, end_tz, created_utc, created_tz, value, category, "
-                               "natural_key) VALUES";
-    char sql[sizeof head + RECORD_ROWS * 32];
-    size_t len = sizeof head - 1;
-    memcpy(sql, head, len);
-    for (int i = 0; i < RECORD_ROWS; i++) {
-        static const char row[] = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-        if (i > 0) {
-            sql[len++] = ',';
-        }
-        memcpy(sql + len, row, sizeof row - 1);
-        len += sizeof row - 1;
-    }
-    sql[len] = '\0';
-    return vt__store_prepare(s, sql, &s->insert_records, err);
-}
-
-/* Inserts the records waiting: a full group in one statement, a shorter one row by row. */
-vt_status vt__store_flush(vt_store *s, vt_error *err)
-{
-    const size_t n = s->pending_count;
-    s->pending_count = 0;
-    vt_status st;
-    int added = 0;
-    if (n == RECORD_ROWS) {
-        if (!s->insert_records && (st = prepare_insert_records(s, err)) != VT_OK) {
-            return st;
-        }
-        for (size_t i = 0; i < n; i++) {
-            bind_record(s->insert_records, (int)i * RECORD_COLS, &s->pending[i]);
-        }
-        if ((st = run_insert(s, s->insert_records, &added, err)) != VT_OK) {
-            return st;
-        }
-        count(s->pending[0].stats, (int)n, added);
-        return VT_OK;
-    }
-    for (size_t i = 0; i < n; i++) {
-        bind_record(s->insert_record, 0, &s->pending[i]);
-        if ((st = run_insert(s, s->insert_record, &added, err)) != VT_OK) {
-            return st;
-        }
-        count(s->pending[i].stats, 1, added);
-    }
-    return VT_OK;
-}
-
 vt_status vt__store_insert_id(vt_store *s, const vt_record *r, const vt_strpool *strings,
                               vt_insert_stats *stats, int64_t *id, vt_error *err)
 {
@@ -411,16 +250,10 @@ vt_status vt__store_insert_id(vt_store *s, const vt_record *r, const vt_strpool 
     if (r->type == 0 || r->source == 0) {
         return vt__error(err, VT_ERR_INVALID, "a record needs a type and a source");
     }
-    vt__pending_record one;
-    const int wait = s->batching && !id && !r->metadata_count && !r->beat_count;
-    if (wait && s->pending_count > 0 && s->pending[0].stats != stats) {
-        if ((st = vt__store_flush(s, err)) != VT_OK) {
-            return st;
-        }
-    }
-    vt__pending_record *pr = wait ? &s->pending[s->pending_count] : &one;
+    vt__pending_record pr;
+    memset(&pr, 0, sizeof pr);
     for (int k = 0; k < K_COUNT; k++) {
-        if ((st = map_id(s, k, strings, pids[k], &pr->ids[k], err)) != VT_OK) {
+        if ((st = map_id(s, k, strings, pids[k], &pr.ids[k], err)) != VT_OK) {
             return st;
         }
     }
@@ -428,8 +261,8 @@ vt_status vt__store_insert_id(vt_store *s, const vt_record *r, const vt_strpool 
     const char *cat =
         (r->flags & VT_RECORD_CATEGORY) ? vt_strpool_get(strings, r->category, &cat_len) : NULL;
     /* The natural key: what makes two samples the same sample, across exports. */
-    uint64_t key = vt__hash_mix((uint64_t)pr->ids[K_TYPE], (uint64_t)pr->ids[K_SOURCE]);
-    key = vt__hash_mix(key, (uint64_t)pr->ids[K_UNIT]);
+    uint64_t key = vt__hash_mix((uint64_t)pr.ids[K_TYPE], (uint64_t)pr.ids[K_SOURCE]);
+    key = vt__hash_mix(key, (uint64_t)pr.ids[K_UNIT]);
     key = vt__hash_mix(key, (uint64_t)r->start.utc);
     key = vt__hash_mix(key, (uint64_t)r->end.utc);
     key = vt__hash_mix(key, (r->flags & VT_RECORD_HAS_CREATED) ? (uint64_t)r->created.utc : 0);
@@ -441,53 +274,43 @@ vt_status vt__store_insert_id(vt_store *s, const vt_record *r, const vt_strpool 
     } else if (cat) {
         key = vt__hash_mix(key, vt__hash_bytes(cat, cat_len, 1));
     }
-    pr->key = key;
-    vt_day_format(vt_time_local_day(r->start), pr->day);
-    pr->start = r->start.utc;
-    pr->start_tz = r->start.offset_min;
-    pr->end = r->end.utc;
-    pr->end_tz = r->end.offset_min;
-    pr->has_created = (r->flags & VT_RECORD_HAS_CREATED) != 0;
-    pr->created = r->created.utc;
-    pr->created_tz = r->created.offset_min;
-    pr->has_value = (r->flags & VT_RECORD_NUMERIC) && isfinite(r->value);
-    pr->value = r->value;
-    pr->category = cat;
-    pr->category_len = (int)cat_len;
-    pr->stats = stats;
-    if (wait) {
-        return ++s->pending_count == RECORD_ROWS ? vt__store_flush(s, err) : VT_OK;
-    }
-    /* A record with children, or whose id is wanted, goes in alone and now, ahead of the
-     * records waiting (its row id is needed). Those go first when one of them has its natural
-     * key, so that the first in the input still wins; and when its id is wanted, since the
-     * caller may look records up. */
-    int same = id != NULL;
-    for (size_t i = 0; !same && i < s->pending_count; i++) {
-        const vt__pending_record *w = &s->pending[i];
-        same = w->key == pr->key && w->ids[K_TYPE] == pr->ids[K_TYPE] && w->start == pr->start &&
-               memcmp(w->day, pr->day, 10) == 0;
-    }
-    if (same && (st = vt__store_flush(s, err)) != VT_OK) {
-        return st;
-    }
+    pr.key = key;
+    vt_day_format(vt_time_local_day(r->start), pr.day);
+    pr.start = r->start.utc;
+    pr.start_tz = r->start.offset_min;
+    pr.end = r->end.utc;
+    pr.end_tz = r->end.offset_min;
+    pr.has_created = (r->flags & VT_RECORD_HAS_CREATED) != 0;
+    pr.created = r->created.utc;
+    pr.created_tz = r->created.offset_min;
+    pr.has_value = (r->flags & VT_RECORD_NUMERIC) && isfinite(r->value);
+    pr.value = r->value;
+    pr.category = cat;
+    pr.category_len = (int)cat_len;
+    pr.stats = stats;
     int added = 0;
-    bind_record(s->insert_record, 0, pr);
-    if ((st = run_insert(s, s->insert_record, &added, err)) != VT_OK) {
+    if (!s->in_txn && sqlite3_get_autocommit(s->db)) {
+        /* A transaction of its own: the record and its day_samples go in together. (In a
+         * transaction begun by the caller's own SQL, its day_samples go in before the caller's
+         * next statement through vt_store_query, COMMIT or ROLLBACK included.) */
+        if ((st = vt_store_begin(s, err)) != VT_OK) {
+            return st;
+        }
+        if ((st = vt__store_insert_now(s, &pr, r, &added, id, err)) != VT_OK) {
+            vt_store_rollback(s);
+            return st;
+        }
+        return vt_store_commit(s, err);
+    }
+    if (s->in_txn && !id) {
+        return vt__store_queue(s, &pr, r, err);
+    }
+    /* Its id is wanted (the caller may look records up): it goes in now, behind the records
+     * queued. */
+    if ((st = vt__store_flush(s, err)) != VT_OK) {
         return st;
     }
-    count(stats, 1, added);
-    if (!added) {
-        return id ? stored_record_id(s, pr->ids[K_TYPE], pr->day, pr->start, key, id, err) : VT_OK;
-    }
-    const int64_t rowid = sqlite3_last_insert_rowid(s->db);
-    if (id) {
-        *id = rowid;
-    }
-    if (r->metadata_count || r->beat_count) {
-        return insert_children(s, r, rowid, err);
-    }
-    return VT_OK;
+    return vt__store_insert_now(s, &pr, r, &added, id, err);
 }
 
 vt_status vt_store_bulk_insert(vt_store *s, const vt_table *table, vt_insert_stats *stats,

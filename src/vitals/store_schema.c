@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The store's schema (version 1: records and their strings, metadata, beats, the views) and
- * its migrations, run when a store is opened. */
+/* The store's schema (version 1: records and their strings, metadata, beats, the views;
+ * version 2: day_samples) and its migrations, run when a store is opened. */
 #include <stdio.h>
 
 #include "store_private.h"
@@ -66,6 +66,17 @@ static const char SCHEMA_V1[] =
     "  LEFT JOIN units u ON u.id = r.unit_id\n"
     "WHERE r.value IS NOT NULL;\n";
 
+/* Schema 2: the daily calculator's copy of the records (store_days.c). */
+static const char SCHEMA_V2[] =
+    "CREATE TABLE day_samples(\n"
+    "  type_id INTEGER NOT NULL REFERENCES types(id),\n"
+    "  day TEXT NOT NULL,\n"
+    "  first_start INTEGER NOT NULL,\n"
+    "  first_key INTEGER NOT NULL,\n"
+    "  count INTEGER NOT NULL,\n"
+    "  samples BLOB NOT NULL,\n"
+    "  PRIMARY KEY (type_id, day, first_start, first_key)) WITHOUT ROWID;\n";
+
 static vt_status user_version(vt_store *s, int *version, vt_error *err)
 {
     sqlite3_stmt *st;
@@ -84,6 +95,7 @@ vt_status vt__store_migrate(vt_store *s, int read_only, vt_error *err)
     if (st != VT_OK) {
         return st;
     }
+    s->schema_version = version;
     if (version == VT_STORE_SCHEMA_VERSION) {
         return VT_OK;
     }
@@ -92,8 +104,11 @@ vt_status vt__store_migrate(vt_store *s, int read_only, vt_error *err)
                          s->path, version, VT_STORE_SCHEMA_VERSION);
     }
     if (read_only) {
-        return vt__error(err, VT_ERR_FORMAT, "%s: not a vitals database (schema version %d)",
-                         s->path, version);
+        /* An older schema is read as it is (daily reads `records` without day_samples). */
+        return version >= 1
+                   ? VT_OK
+                   : vt__error(err, VT_ERR_FORMAT, "%s: not a vitals database (schema version %d)",
+                               s->path, version);
     }
     if ((st = vt__store_exec(s, "BEGIN IMMEDIATE", err)) != VT_OK) {
         return st;
@@ -121,13 +136,21 @@ vt_status vt__store_migrate(vt_store *s, int read_only, vt_error *err)
         }
         version = 1;
     }
-    /* Later versions add their steps here: if (version == 1) { ...; version = 2; } */
+    if (version == 1) {
+        if ((st = vt__store_exec(s, SCHEMA_V2, err)) != VT_OK ||
+            (st = vt__days_build(s, err)) != VT_OK) {
+            goto fail;
+        }
+        version = 2;
+    }
+    /* Later versions add their steps here: if (version == 2) { ...; version = 3; } */
     char sql[64];
     snprintf(sql, sizeof sql, "PRAGMA user_version = %d", version);
     if ((st = vt__store_exec(s, sql, err)) != VT_OK ||
         (st = vt__store_exec(s, "COMMIT", err)) != VT_OK) {
         goto fail;
     }
+    s->schema_version = version;
     return VT_OK;
 fail:
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);

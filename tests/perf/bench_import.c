@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Import benchmarks: the export reader alone, and vt_import into a file database on one and
- * two threads, on a generated 100 MB export (10 MB in smoke runs). */
+ * two threads, on a generated 100 MB export (10 MB in smoke runs) of each shape: Apple's
+ * (about 430 bytes a record) and the dense one (about 290). */
 #include <stdio.h>
 #include <string.h>
 
@@ -11,7 +12,7 @@ typedef struct import_input {
     char path[4096];
 } import_input;
 
-static import_input input;
+static import_input input, dense;
 
 static int export_100mb(vb_state *st)
 {
@@ -21,6 +22,18 @@ static int export_100mb(vb_state *st)
         return 1;
     }
     vb_set_context(st, &input);
+    return 0;
+}
+
+/* The same size in the dense shape (vitals generate --shape dense: no device attribute). */
+static int dense_100mb(vb_state *st)
+{
+    vt_error err;
+    const uint64_t bytes = vb_is_smoke(st) ? 10u * 1000 * 1000 : 100u * 1000 * 1000;
+    if (perf_export_dense(bytes, dense.path, sizeof dense.path, &err) != 0) {
+        return 1;
+    }
+    vb_set_context(st, &dense);
     return 0;
 }
 
@@ -68,3 +81,20 @@ static void import_file_db_one_thread(vb_state *st)
 VB_BENCHMARK(import_file_db_one_thread, .group = "import", .marks = "performance,import,memory",
              .setup = export_100mb, .max_rss_mb = IMPORT_MAX_RSS_MB,
              .max_mean_s = 5.0);
+
+/* The dense shape, two threads and one: more records per byte, so more of the writer's work. */
+static void import_dense_file_db(vb_state *st)
+{
+    import_with(st, 2);
+}
+VB_BENCHMARK(import_dense_file_db, .group = "import", .marks = "performance,import,memory",
+             .setup = dense_100mb, .max_rss_mb = IMPORT_MAX_RSS_MB, .max_mean_s = 5.0,
+             .threads = 2);
+
+static void import_dense_file_db_one_thread(vb_state *st)
+{
+    import_with(st, 1);
+}
+VB_BENCHMARK(import_dense_file_db_one_thread, .group = "import",
+             .marks = "performance,import,memory", .setup = dense_100mb,
+             .max_rss_mb = IMPORT_MAX_RSS_MB, .max_mean_s = 5.0);

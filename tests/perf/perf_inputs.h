@@ -28,6 +28,10 @@ vt_table *perf_table(uint32_t days, uint32_t per_day);
 /* A store holding the same data: `path` NULL for :memory:, else a fresh file. NULL on failure. */
 vt_store *perf_store(uint32_t days, uint32_t per_day, const char *path);
 
+/* The same, of `days` x `per_day` records, built once and kept under the cache folder, opened
+ * read-only; NULL on failure. */
+vt_store *perf_store_cached(uint32_t days, uint32_t per_day);
+
 /* A scratch path under the cache folder: `<cache>/<name>`. */
 void perf_scratch_path(const char *name, char *path, size_t size);
 

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
+#include <unistd.h>
 
 #include "vitals/vitals.h"
 
@@ -300,6 +302,16 @@ static void generated_data_matches_brute_force(void **state)
     vt_table_free(t);
 }
 
+/* Every field of two rows, numbers compared exactly (strings are not kept by collect). */
+static int same_row(const vt_daily_row *x, const vt_daily_row *y)
+{
+    return strcmp(x->metric, y->metric) == 0 && x->day == y->day && x->count == y->count &&
+           x->sum == y->sum && x->mean == y->mean && x->min == y->min && x->max == y->max &&
+           x->stddev == y->stddev && x->median == y->median && x->p25 == y->p25 &&
+           x->p75 == y->p75 && x->p95 == y->p95 && x->has_total == y->has_total &&
+           (!x->has_total || x->total == y->total);
+}
+
 static void store_and_table_agree(void **state)
 {
     (void)state;
@@ -326,13 +338,22 @@ static void store_and_table_agree(void **state)
         assert_string_equal(a.r[k].metric, b.r[k].metric);
         assert_int_equal(a.r[k].day, b.r[k].day);
         assert_true(a.r[k].day >= opt.from_day && a.r[k].day <= opt.to_day);
-        assert_int_equal(a.r[k].count, b.r[k].count);
-        assert_true(fabs(a.r[k].sum - b.r[k].sum) <= 1e-9 * fabs(a.r[k].sum));
-        assert_true(fabs(a.r[k].median - b.r[k].median) <= 1e-9 * fabs(a.r[k].median));
-        assert_true(fabs(a.r[k].total - b.r[k].total) <= 1e-9 * fabs(a.r[k].total));
+        /* The same samples in the same order: the same numbers, to the last bit. */
+        assert_true(same_row(&a.r[k], &b.r[k]));
     }
     rows_free(&a);
     rows_free(&b);
+    /* A string id no vitals writes (a hand edit): a clean error, not a huge allocation. */
+    assert_int_equal(
+        vt_store_query(s, "UPDATE sources SET id = 2000000000 WHERE id = 1", NULL, NULL, NULL),
+        VT_OK);
+    vt_error err;
+    assert_int_equal(vt_daily_compute_store(s, NULL, collect, &b, &err), VT_ERR_LIMIT);
+    assert_non_null(strstr(err.msg, "out of range"));
+    rows_free(&b);
+    assert_int_equal(
+        vt_store_query(s, "UPDATE sources SET id = 1 WHERE id = 2000000000", NULL, NULL, NULL),
+        VT_OK);
     /* One metric by short name. */
     opt.metric = "steps";
     assert_int_equal(vt_daily_compute_store(s, &opt, collect, &b, NULL), VT_OK);
@@ -343,6 +364,82 @@ static void store_and_table_agree(void **state)
     rows_free(&b);
     vt_store_close(s);
     vt_table_free(t);
+}
+
+static void all_rows(const char *path, int read_only, rows *out)
+{
+    vt_store *s;
+    const vt_store_options o = {read_only, 5000, 0};
+    vt_error err;
+    if (vt_store_open(path, &o, &s, &err) != VT_OK) {
+        fail_msg("%s", err.msg);
+    }
+    assert_int_equal(vt_daily_compute_store(s, NULL, collect, out, NULL), VT_OK);
+    vt_store_close(s);
+}
+
+static int64_t scalar_of(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    const int64_t v = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return v;
+}
+
+/* A store of schema 1 (no day_samples) is read as it is when opened read-only, and migrated
+ * when opened to write: the daily rows are the same, to the last bit, all three ways. */
+static void schema_1_is_read_and_migrated(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/vitals-test-daily-XXXXXX";
+    const int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    vt_gen_options o;
+    vt_gen_options_default(&o);
+    o.days = 60;
+    vt_store *s;
+    assert_int_equal(vt_store_open(path, NULL, &s, NULL), VT_OK);
+    assert_int_equal(vt_gen_store(&o, s, NULL, NULL), VT_OK);
+    vt_store_close(s);
+    const int64_t records = scalar_of(path, "SELECT count(*) FROM records");
+    assert_true(records > 0);
+    assert_int_equal(scalar_of(path, "SELECT sum(count) FROM day_samples"), records);
+    rows written = {0}, v1 = {0}, migrated = {0};
+    all_rows(path, 0, &written);
+    /* Back to schema 1. */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db, "DROP TABLE day_samples; PRAGMA user_version = 1", NULL, NULL, NULL),
+        SQLITE_OK);
+    sqlite3_close(db);
+    all_rows(path, 1, &v1);
+    assert_int_equal(scalar_of(path, "PRAGMA user_version"), 1);
+    all_rows(path, 0, &migrated);
+    assert_int_equal(scalar_of(path, "PRAGMA user_version"), VT_STORE_SCHEMA_VERSION);
+    assert_int_equal(scalar_of(path, "SELECT sum(count) FROM day_samples"), records);
+    assert_true(written.n > 0);
+    assert_int_equal(v1.n, written.n);
+    assert_int_equal(migrated.n, written.n);
+    for (size_t k = 0; k < written.n; k++) {
+        assert_true(same_row(&written.r[k], &v1.r[k]));
+        assert_true(same_row(&written.r[k], &migrated.r[k]));
+    }
+    rows_free(&written);
+    rows_free(&v1);
+    rows_free(&migrated);
+    char side[64];
+    unlink(path);
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
 }
 
 typedef struct sql_day {
@@ -414,6 +511,7 @@ int main(void)
         cmocka_unit_test(hand_made_statistics),
         cmocka_unit_test(generated_data_matches_brute_force),
         cmocka_unit_test(store_and_table_agree),
+        cmocka_unit_test(schema_1_is_read_and_migrated),
         cmocka_unit_test(seed_query_equals_daily_mean_of_steps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -64,6 +64,13 @@ static int64_t scalar(vt_store *s, const char *sql)
     return v;
 }
 
+/* Each stored record is in day_samples once (the daily calculator's copy). */
+static void days_cover_records(vt_store *s)
+{
+    assert_int_equal(scalar(s, "SELECT coalesce(sum(count), 0) FROM day_samples"),
+                     scalar(s, "SELECT count(*) FROM records"));
+}
+
 /* A fingerprint of the whole database content: every row of every table, hashed. */
 typedef struct fp {
     uint64_t h;
@@ -164,8 +171,10 @@ static void samples_import_fully_and_once(void **state)
     assert_int_equal(st.records.inserted, 0);
     assert_int_equal(scalar(s, "SELECT count(*) FROM records"), 3);
     assert_int_equal(scalar(s, "SELECT count(*) FROM record_metadata"), 6);
+    days_cover_records(s);
     import_ok(s, "apple-health/tdda-applehealthdata/export6s3sample.xml", &st);
     assert_int_equal(scalar(s, "SELECT count(*) FROM records"), 18);
+    days_cover_records(s);
     assert_int_equal(scalar(s, "SELECT count(*) FROM export_info"), 3);
     assert_int_equal(scalar(s, "SELECT count(DISTINCT locale) FROM export_info"), 2);
     vt_store_close(s);
@@ -401,26 +410,28 @@ static void cli_exit_codes_and_one_line_errors(void **state)
     remove_db();
 }
 
+/* The real exports, each imported by the tests of one and two threads. */
+static const char *const SAMPLES[] = {"apple-health/jshrake-healthkit-to-sqlite/export.zip",
+                                      "apple-health/dogsheep-healthkit-to-sqlite/export.zip",
+                                      "apple-health/dogsheep-healthkit-to-sqlite/export.xml",
+                                      "apple-health/tdda-applehealthdata/export6s3sample.xml"};
+
 static void one_and_two_threads_store_the_same(void **state)
 {
     (void)state;
-    const char *samples[] = {"apple-health/jshrake-healthkit-to-sqlite/export.zip",
-                             "apple-health/dogsheep-healthkit-to-sqlite/export.zip",
-                             "apple-health/dogsheep-healthkit-to-sqlite/export.xml",
-                             "apple-health/tdda-applehealthdata/export6s3sample.xml"};
     uint64_t fps[2];
     for (int threads = 1; threads <= 2; threads++) {
         vt_store *s = fresh_store();
         vt_import_options o;
         memset(&o, 0, sizeof o);
         o.threads = threads;
-        for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
+        for (size_t i = 0; i < sizeof SAMPLES / sizeof SAMPLES[0]; i++) {
             char path[1024];
-            snprintf(path, sizeof path, "%s/%s", VITALS_FIXTURES, samples[i]);
+            snprintf(path, sizeof path, "%s/%s", VITALS_FIXTURES, SAMPLES[i]);
             vt_import_stats st;
             vt_error err;
             if (vt_import(s, path, &o, &st, &err) != VT_OK) {
-                fail_msg("%s: %s", samples[i], err.msg);
+                fail_msg("%s: %s", SAMPLES[i], err.msg);
             }
         }
         /* A failure on either thread count leaves the content as it was. */
@@ -434,6 +445,66 @@ static void one_and_two_threads_store_the_same(void **state)
     }
     assert_true(fps[0] == fps[1]);
     remove_db();
+}
+
+/* A hash of a file's bytes (FNV-1a); 0 when it cannot be read. */
+static uint64_t file_hash(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        return 0;
+    }
+    uint64_t h = 0xcbf29ce484222325u;
+    int c;
+    while ((c = getc(f)) != EOF) {
+        h = (h ^ (unsigned char)c) * 0x100000001b3u;
+    }
+    fclose(f);
+    return h;
+}
+
+/* Imports `path` into a fresh file on `threads` threads; gives the closed file's hash. */
+static uint64_t imported_file_hash(const char *path, int threads)
+{
+    vt_store *s = fresh_store();
+    vt_import_options o;
+    memset(&o, 0, sizeof o);
+    o.threads = threads;
+    vt_error err;
+    if (vt_import(s, path, &o, NULL, &err) != VT_OK) {
+        fail_msg("%s: %s", path, err.msg);
+    }
+    vt_store_close(s);
+    const uint64_t h = file_hash(db_path);
+    remove_db();
+    return h;
+}
+
+/* Not only the same rows: the same bytes, file for file, on the real samples and on
+ * generated exports of both shapes (records with metadata and beats, correlations). */
+static void one_and_two_threads_write_identical_files(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof SAMPLES / sizeof SAMPLES[0]; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", VITALS_FIXTURES, SAMPLES[i]);
+        const uint64_t one = imported_file_hash(path, 1);
+        assert_true(one != 0);
+        assert_true(imported_file_hash(path, 2) == one);
+    }
+    for (uint32_t shape = VT_GEN_SHAPE_APPLE; shape <= VT_GEN_SHAPE_DENSE; shape++) {
+        char path[300];
+        snprintf(path, sizeof path, "%s.gen.xml", db_path);
+        vt_gen_options g;
+        vt_gen_options_default(&g);
+        g.days = 120;
+        g.shape = shape;
+        assert_int_equal(vt_gen_write_file(&g, path, 0, NULL, NULL), VT_OK);
+        const uint64_t one = imported_file_hash(path, 1);
+        assert_true(one != 0);
+        assert_true(imported_file_hash(path, 2) == one);
+        remove(path);
+    }
 }
 
 static void a_database_error_mid_import_rolls_everything_back(void **state)
@@ -464,6 +535,50 @@ static void a_database_error_mid_import_rolls_everything_back(void **state)
         assert_int_equal(scalar(s, "SELECT count(*) FROM records"), 2);
         vt_store_close(s);
     }
+    remove_db();
+}
+
+/* The same when the statement that fails is one of several rows of metadata, beats or
+ * day_samples (they roll the transaction back themselves: no statement journal). */
+static void a_failed_child_statement_rolls_everything_back(void **state)
+{
+    (void)state;
+    static const char *const tables[] = {"record_metadata", "record_beats", "day_samples"};
+    char path[300];
+    snprintf(path, sizeof path, "%s.children.xml", db_path);
+    vt_gen_options g;
+    vt_gen_options_default(&g);
+    g.days = 20;
+    assert_int_equal(vt_gen_write_file(&g, path, 0, NULL, NULL), VT_OK);
+    for (int threads = 1; threads <= 2; threads++) {
+        for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+            vt_store *s = fresh_store();
+            vt_import_stats st;
+            import_ok(s, "apple-health/dogsheep-healthkit-to-sqlite/export.xml", &st);
+            char sql[256];
+            snprintf(sql, sizeof sql,
+                     "CREATE TRIGGER boom BEFORE INSERT ON %s WHEN (SELECT count(*) FROM %s) >= 20 "
+                     "BEGIN SELECT RAISE(ABORT, 'boom'); END",
+                     tables[t], tables[t]);
+            vt_error err;
+            assert_int_equal(vt_store_query(s, sql, NULL, NULL, &err), VT_OK);
+            const uint64_t before = fingerprint(s);
+            vt_import_options o;
+            memset(&o, 0, sizeof o);
+            o.threads = threads;
+            assert_int_equal(vt_import(s, path, &o, &st, &err), VT_ERR_DB);
+            assert_non_null(strstr(err.msg, "boom"));
+            assert_true(fingerprint(s) == before);
+            /* And the store goes on: without the trigger, the import completes. */
+            assert_int_equal(vt_store_query(s, "DROP TRIGGER boom", NULL, NULL, &err), VT_OK);
+            if (vt_import(s, path, &o, &st, &err) != VT_OK) {
+                fail_msg("%s", err.msg);
+            }
+            days_cover_records(s);
+            vt_store_close(s);
+        }
+    }
+    remove(path);
     remove_db();
 }
 
@@ -537,6 +652,56 @@ static void generated_export_round_trips_to_the_same_daily_metrics(void **state)
     remove_db();
 }
 
+/* Importing an export and then a newer one that overlaps it stores each sample once and gives
+ * the daily rows of the newer one imported alone, to the last bit. */
+static void overlapping_imports_give_the_daily_rows_of_one(void **state)
+{
+    (void)state;
+    char older[300], newer[300];
+    snprintf(older, sizeof older, "%s.older.xml", db_path);
+    snprintf(newer, sizeof newer, "%s.newer.xml", db_path);
+    vt_gen_options o;
+    vt_gen_options_default(&o);
+    o.days = 30;
+    assert_int_equal(vt_gen_write_file(&o, older, 0, NULL, NULL), VT_OK);
+    o.days = 50;
+    assert_int_equal(vt_gen_write_file(&o, newer, 0, NULL, NULL), VT_OK);
+    static rows alone, both;
+    alone.n = both.n = 0;
+    vt_error err;
+    vt_store *s = fresh_store();
+    if (vt_import(s, newer, NULL, NULL, &err) != VT_OK) {
+        fail_msg("%s", err.msg);
+    }
+    assert_int_equal(vt_daily_compute_store(s, NULL, keep_row, &alone, &err), VT_OK);
+    const int64_t records = scalar(s, "SELECT count(*) FROM records");
+    vt_store_close(s);
+    s = fresh_store();
+    vt_import_stats st;
+    for (int i = 0; i < 3; i++) {
+        if (vt_import(s, i == 0 ? older : newer, NULL, &st, &err) != VT_OK) {
+            fail_msg("%s", err.msg);
+        }
+        days_cover_records(s);
+    }
+    assert_int_equal(st.records.inserted, 0);
+    assert_int_equal(scalar(s, "SELECT count(*) FROM records"), records);
+    assert_int_equal(vt_daily_compute_store(s, NULL, keep_row, &both, &err), VT_OK);
+    assert_true(alone.n > 100);
+    assert_int_equal(both.n, alone.n);
+    for (size_t i = 0; i < alone.n; i++) {
+        const vt_daily_row *a = &alone.r[i], *b = &both.r[i];
+        assert_string_equal(alone.metric[i], both.metric[i]);
+        assert_true(a->day == b->day && a->count == b->count && a->sum == b->sum &&
+                    a->mean == b->mean && a->stddev == b->stddev && a->median == b->median &&
+                    a->p95 == b->p95 && a->has_total == b->has_total && a->total == b->total);
+    }
+    vt_store_close(s);
+    remove(older);
+    remove(newer);
+    remove_db();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -546,8 +711,11 @@ int main(void)
         cmocka_unit_test(bad_inputs_leave_the_database_untouched),
         cmocka_unit_test(cli_exit_codes_and_one_line_errors),
         cmocka_unit_test(one_and_two_threads_store_the_same),
+        cmocka_unit_test(one_and_two_threads_write_identical_files),
         cmocka_unit_test(a_database_error_mid_import_rolls_everything_back),
+        cmocka_unit_test(a_failed_child_statement_rolls_everything_back),
         cmocka_unit_test(generated_export_round_trips_to_the_same_daily_metrics),
+        cmocka_unit_test(overlapping_imports_give_the_daily_rows_of_one),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -181,6 +181,171 @@ static void failed_bulk_insert_leaves_nothing(void **state)
     vt_table_free(more);
 }
 
+static int first_text(void *ctx, int n, const char *const *v, const char *const *names)
+{
+    (void)names;
+    snprintf(ctx, 64, "%s", n > 0 && v[0] ? v[0] : "");
+    return 1;
+}
+
+/* Runs `sql` and gives the first column of its first row as an integer (-1 when no row). */
+static int64_t scalar(vt_store *s, const char *sql)
+{
+    char text[64] = "";
+    assert_int_equal(vt_store_query(s, sql, first_text, text, NULL), VT_OK);
+    return text[0] ? strtoll(text, NULL, 10) : -1;
+}
+
+/* A new pool and a record of it: steps from "Phone", the rest zero. */
+static vt_strpool *phone_steps(vt_record *r)
+{
+    vt_strpool *pool;
+    assert_int_equal(vt_strpool_new(&pool, NULL), VT_OK);
+    memset(r, 0, sizeof *r);
+    assert_int_equal(
+        vt_strpool_intern(pool, "HKQuantityTypeIdentifierStepCount", 33, &r->type, NULL), VT_OK);
+    assert_int_equal(vt_strpool_intern(pool, "Phone", 5, &r->source, NULL), VT_OK);
+    return pool;
+}
+
+/*
+ * Row ids follow one rule, whatever the number of rows per statement: a record without
+ * children waits (up to 16), a record with children goes ahead of the waiting ones unless one
+ * of them is the same sample, and a sample already stored gets no id. The expected ids are
+ * worked out here by simulating that rule one record at a time.
+ */
+static void row_ids_follow_the_one_by_one_order(void **state)
+{
+    (void)state;
+    enum { N = 400 };
+    int children[N], sample[N];
+    uint32_t x = 12345;
+    for (int i = 0; i < N; i++) {
+        x = x * 1103515245u + 12345u;
+        children[i] = (x >> 16) % 3 == 0;
+        /* About one in eight is a copy of one of the ten samples before it. */
+        sample[i] = i >= 10 && (x >> 8) % 8 == 0 ? sample[i - 1 - (int)((x >> 4) % 10)] : i;
+    }
+    /* The simulation: the order in which records would go in one by one. */
+    int order[N], n_order = 0, waiting[16], n_waiting = 0;
+    for (int i = 0; i < N; i++) {
+        if (!children[i]) {
+            waiting[n_waiting++] = i;
+            if (n_waiting == 16) {
+                memcpy(order + n_order, waiting, sizeof waiting);
+                n_order += 16;
+                n_waiting = 0;
+            }
+            continue;
+        }
+        for (int w = 0; w < n_waiting; w++) {
+            if (sample[waiting[w]] == sample[i]) {
+                memcpy(order + n_order, waiting, (size_t)n_waiting * sizeof *waiting);
+                n_order += n_waiting;
+                n_waiting = 0;
+            }
+        }
+        order[n_order++] = i;
+    }
+    memcpy(order + n_order, waiting, (size_t)n_waiting * sizeof *waiting);
+    n_order += n_waiting;
+    assert_int_equal(n_order, N);
+    int64_t expected_id[N]; /* by sample: the id of its first copy in that order */
+    int winner[N];          /* by sample: the record stored */
+    int64_t next = 1;
+    for (int i = 0; i < N; i++) {
+        expected_id[i] = 0;
+    }
+    for (int k = 0; k < N; k++) {
+        const int i = order[k];
+        if (!expected_id[sample[i]]) {
+            expected_id[sample[i]] = next++;
+            winner[sample[i]] = i;
+        }
+    }
+    /* The records: sample j starts at minute j; the children are one metadata entry naming
+     * the record, and one beat. */
+    vt_record r;
+    vt_strpool *pool = phone_steps(&r);
+    vt_store *s;
+    assert_int_equal(vt_store_open(":memory:", NULL, &s, NULL), VT_OK);
+    assert_int_equal(vt_store_begin(s, NULL), VT_OK);
+    vt_insert_stats stats = {0, 0};
+    for (int i = 0; i < N; i++) {
+        char name[16];
+        const int len = snprintf(name, sizeof name, "%d", i);
+        const vt_metadata_entry meta = {"record", 6, name, (size_t)len};
+        const vt_beat beat = {(int64_t)i * 1000, 60.0};
+        r.start.utc = 1700000000 + (int64_t)sample[i] * 60;
+        r.end.utc = r.start.utc + 30;
+        r.flags = VT_RECORD_NUMERIC;
+        r.value = sample[i];
+        r.metadata = children[i] ? &meta : NULL;
+        r.metadata_count = children[i] ? 1 : 0;
+        r.beats = children[i] ? &beat : NULL;
+        r.beat_count = children[i] ? 1 : 0;
+        assert_int_equal(vt_store_insert(s, &r, pool, &stats, NULL), VT_OK);
+    }
+    assert_int_equal(vt_store_commit(s, NULL), VT_OK);
+    assert_int_equal(stats.inserted + stats.duplicates, N);
+    assert_int_equal(stats.inserted, next - 1);
+    for (int j = 0; j < N; j++) {
+        if (!expected_id[j]) {
+            continue;
+        }
+        char sql[256];
+        snprintf(sql, sizeof sql, "SELECT id FROM records WHERE start_utc = %lld",
+                 (long long)(1700000000 + (int64_t)j * 60));
+        assert_int_equal(scalar(s, sql), expected_id[j]);
+        /* The stored copy's children are its own, under its id. */
+        const int w = winner[j];
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM record_metadata WHERE record_id = %lld",
+                 (long long)expected_id[j]);
+        assert_int_equal(scalar(s, sql), children[w]);
+        if (children[w]) {
+            snprintf(sql, sizeof sql, "SELECT value FROM record_metadata WHERE record_id = %lld",
+                     (long long)expected_id[j]);
+            assert_int_equal(scalar(s, sql), w);
+            snprintf(sql, sizeof sql, "SELECT time_ms FROM record_beats WHERE record_id = %lld",
+                     (long long)expected_id[j]);
+            assert_int_equal(scalar(s, sql), (int64_t)w * 1000);
+        }
+    }
+    assert_int_equal(scalar(s, "SELECT count(*) FROM record_metadata"),
+                     scalar(s, "SELECT count(*) FROM record_beats"));
+    vt_store_close(s);
+    vt_strpool_free(pool);
+}
+
+/* A record inserted outside vt_store_begin (in no transaction, or in one begun by the caller's
+ * own SQL) is in day_samples too once committed, and rolled back with it. */
+static void day_samples_follow_inserts_outside_begin(void **state)
+{
+    (void)state;
+    vt_record r;
+    vt_strpool *pool = phone_steps(&r);
+    r.flags = VT_RECORD_NUMERIC;
+    vt_store *s;
+    assert_int_equal(vt_store_open(":memory:", NULL, &s, NULL), VT_OK);
+    const char *const counts = "SELECT (SELECT count(*) FROM records) * 1000 + "
+                               "(SELECT coalesce(sum(count), 0) FROM day_samples)";
+    r.start.utc = r.end.utc = 1700000000;
+    r.value = 1;
+    assert_int_equal(vt_store_insert(s, &r, pool, NULL, NULL), VT_OK);
+    assert_int_equal(scalar(s, counts), 1001);
+    assert_int_equal(vt_store_query(s, "BEGIN", NULL, NULL, NULL), VT_OK);
+    r.start.utc = r.end.utc = 1700000060;
+    assert_int_equal(vt_store_insert(s, &r, pool, NULL, NULL), VT_OK);
+    assert_int_equal(vt_store_query(s, "ROLLBACK", NULL, NULL, NULL), VT_OK);
+    assert_int_equal(scalar(s, counts), 1001);
+    assert_int_equal(vt_store_query(s, "BEGIN", NULL, NULL, NULL), VT_OK);
+    assert_int_equal(vt_store_insert(s, &r, pool, NULL, NULL), VT_OK);
+    assert_int_equal(vt_store_query(s, "COMMIT", NULL, NULL, NULL), VT_OK);
+    assert_int_equal(scalar(s, counts), 2002);
+    vt_store_close(s);
+    vt_strpool_free(pool);
+}
+
 static void schema_version_and_foreign_files(void **state)
 {
     (void)state;
@@ -376,6 +541,8 @@ int main(void)
         cmocka_unit_test(round_trip_in_chunks),
         cmocka_unit_test(reinserting_adds_no_duplicates),
         cmocka_unit_test(failed_bulk_insert_leaves_nothing),
+        cmocka_unit_test(row_ids_follow_the_one_by_one_order),
+        cmocka_unit_test(day_samples_follow_inserts_outside_begin),
         cmocka_unit_test(schema_version_and_foreign_files),
         cmocka_unit_test(query_reports_sql_errors),
         cmocka_unit_test(info_of_records_made_by_hand),
