@@ -55,6 +55,8 @@ manifest=tests/perf/mutants/manifest
 jobs=$(nproc 2>/dev/null || echo 2)
 sha=$(git rev-parse HEAD)
 short=$(printf '%.12s' "$sha")
+code=$(git ls-tree -r HEAD | grep -v -e '	docs/' -e '	scripts/' -e '	tests/perf/mutants/' \
+    -e '\.md$' | md5sum | cut -c1-12)
 mkdir -p "$out/runs"
 log="$out/selftest.log"
 : >"$log"
@@ -66,8 +68,9 @@ fi
 # A Release build of HEAD, plus the patch and knob of a mutant when given, in DIR.
 build() { # build DIR [PATCH KNOB]
     dir=$1
-    # The stamp names the commit, and for a mutant its patch's content and its knob.
-    stamp="built-$short"
+    # The stamp names the content of what is compiled (not the commit: a change to the docs,
+    # the scripts or the manifest reuses the builds), and for a mutant its patch and knob.
+    stamp="built-$code"
     if [ $# -ge 3 ]; then
         stamp="$stamp-$(md5sum <"$root/$2" | cut -c1-12)-$3"
     fi
