@@ -17,8 +17,9 @@
 #     -h           this help
 #
 # The manifest (tests/perf/mutants/manifest) lists each mutant: its patch, the benchmarks whose
-# code path it slows (the targets), and the strength knob (VITALS_MUTANT_WORK, a compile-time
-# number) that plants about 1.10x and 1.25x on them. The summary (DIR/summary.md) gives the
+# code path it slows (the targets), and the strength knob (the environment variable
+# VITALS_MUTANT_WORK, read by the mutant at run time, so one build per mutant serves every
+# strength) that plants about 1.10x and 1.25x on them. The summary (DIR/summary.md) gives the
 # false alarms of the unchanged comparisons, the detections per mutant and strength, and the
 # slowdown each mutant really caused, measured from all its pairs. Exit status: 0 when the
 # acceptance holds (no false alarm, >= 95% of 1.10x and all 1.25x planted slowdowns detected),
@@ -65,14 +66,14 @@ if [ -n "$(git status --porcelain --untracked-files=no)" ]; then
     say "note: the working tree has uncommitted changes; the builds are of HEAD ($short)"
 fi
 
-# A Release build of HEAD, plus the patch and knob of a mutant when given, in DIR.
-build() { # build DIR [PATCH KNOB]
+# A Release build of HEAD, plus the patch of a mutant when given, in DIR.
+build() { # build DIR [PATCH]
     dir=$1
     # The stamp names the content of what is compiled (not the commit: a change to the docs,
-    # the scripts or the manifest reuses the builds), and for a mutant its patch and knob.
+    # the scripts or the manifest reuses the builds), and for a mutant its patch.
     stamp="built-$code"
-    if [ $# -ge 3 ]; then
-        stamp="$stamp-$(md5sum <"$root/$2" | cut -c1-12)-$3"
+    if [ $# -ge 2 ]; then
+        stamp="$stamp-$(md5sum <"$root/$2" | cut -c1-12)"
     fi
     if [ -x "$dir/build/tests/perf/vitals_bench" ] && [ -f "$dir/$stamp" ]; then
         return 0
@@ -80,16 +81,13 @@ build() { # build DIR [PATCH KNOB]
     rm -rf "$dir"
     git worktree prune
     git worktree add --detach --force "$dir/src" "$sha" >/dev/null 2>&1
-    flags=""
-    if [ $# -ge 3 ]; then
+    if [ $# -ge 2 ]; then
         if ! git -C "$dir/src" apply "$root/$2"; then
             say "$2 no longer applies to $short: update the mutant"
             exit 3
         fi
-        flags="-DVITALS_MUTANT_WORK=$3"
     fi
-    cmake -S "$dir/src" -B "$dir/build" -DCMAKE_BUILD_TYPE=Release \
-        "-DCMAKE_C_FLAGS=$flags" >>"$log" 2>&1
+    cmake -S "$dir/src" -B "$dir/build" -DCMAKE_BUILD_TYPE=Release >>"$log" 2>&1
     cmake --build "$dir/build" --target vitals_bench -j "$jobs" >>"$log" 2>&1 || {
         say "the build in $dir failed (see $log)"
         exit 3
@@ -110,8 +108,8 @@ while IFS=';' read -r name patch targets k110 k125 what; do
     fi
     for level in $(echo "$levels" | tr ',' ' '); do
         case "$level" in 1.10) knob=$k110 ;; 1.25) knob=$k125 ;; *) say "strength $level?"; exit 2 ;; esac
-        build "$out/mutants/$name-$level" "$patch" "$knob"
-        echo "$name;$level;$targets" >>"$mutants"
+        build "$out/mutants/$name" "$patch"
+        echo "$name;$level;$knob;$targets" >>"$mutants"
     done
 done <"$manifest"
 
@@ -137,9 +135,10 @@ max=$trials
 [ "$stored" -gt "$max" ] && max=$stored
 while [ "$round" -le "$max" ]; do
     if [ "$round" -le "$trials" ]; then
-        while IFS=';' read -r name level targets; do
-            say "round $round: $name at $level on $targets"
-            "$out/mutants/$name-$level/build/tests/perf/vitals_bench" --paired "$base" \
+        while IFS=';' read -r name level knob targets; do
+            say "round $round: $name at $level (VITALS_MUTANT_WORK=$knob) on $targets"
+            VITALS_MUTANT_WORK=$knob "$out/mutants/$name/build/tests/perf/vitals_bench" \
+                --paired "$base" \
                 -k "$targets" --quiet --json "$out/runs/mutant-$name-$level-$round.json" \
                 >>"$log" 2>&1 </dev/null || [ $? -eq 1 ] || say "the run failed (see $log)"
         done <"$mutants"
