@@ -11,6 +11,8 @@
 #     -s N         runs of the stored-baseline gate (make bench's) (default 0)
 #     -m LIST      only these mutants (comma-separated names of the manifest)
 #     -k LEVELS    only these strengths (comma-separated, of 1.10 and 1.25)
+#     -b SECONDS   the time budget of each paired comparison (default 570, as make bench-compare
+#                  with no build to do): no new pass starts past it; undecided is inconclusive
 #     --load       keep one core busy with another process for the whole run (yes > /dev/null),
 #                  as on a shared CI runner
 #     -o DIR       where builds, runs and the summary go (default build/gate-selftest)
@@ -31,6 +33,7 @@ trials=5
 stored=0
 only=""
 levels="1.10,1.25"
+budget=570
 load=0
 out="build/gate-selftest"
 while [ $# -gt 0 ]; do
@@ -40,13 +43,14 @@ while [ $# -gt 0 ]; do
     -s) stored=$2; shift 2 ;;
     -m) only=$2; shift 2 ;;
     -k) levels=$2; shift 2 ;;
+    -b) budget=$2; shift 2 ;;
     -o) out=$2; shift 2 ;;
     --load) load=1; shift ;;
-    -h | --help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "gate-selftest: unknown option $1 (try -h)" >&2; exit 2 ;;
     esac
 done
-for n in "$unchanged" "$trials" "$stored"; do
+for n in "$unchanged" "$trials" "$stored" "$budget"; do
     case "$n" in '' | *[!0-9]*) echo "gate-selftest: counts are whole numbers" >&2; exit 2 ;; esac
 done
 
@@ -138,14 +142,14 @@ while [ "$round" -le "$max" ]; do
         while IFS=';' read -r name level knob targets; do
             say "round $round: $name at $level (VITALS_MUTANT_WORK=$knob) on $targets"
             VITALS_MUTANT_WORK=$knob "$out/mutants/$name/build/tests/perf/vitals_bench" \
-                --paired "$base" \
+                --paired "$base" --time-budget "$budget" \
                 -k "$targets" --quiet --json "$out/runs/mutant-$name-$level-$round.json" \
                 >>"$log" 2>&1 </dev/null || [ $? -eq 1 ] || say "the run failed (see $log)"
         done <"$mutants"
     fi
     if [ "$round" -le "$unchanged" ]; then
         say "round $round: unchanged, the whole suite"
-        "$out/same/build/tests/perf/vitals_bench" --paired "$base" --quiet \
+        "$out/same/build/tests/perf/vitals_bench" --paired "$base" --time-budget "$budget" --quiet \
             --json "$out/runs/unchanged-$round.json" >>"$log" 2>&1 </dev/null ||
             [ $? -eq 1 ] || say "the run failed (see $log)"
     fi
