@@ -70,10 +70,13 @@ static void child(int fd, const vb_bench *bench, const vb_run_options *cfg)
     vb_run_bench_inprocess(bench, cfg, NULL, &r, &e);
     double *data = r.data;
     r.data = NULL;
+    /* The parent rebuilds its own repetition from the result (the pointer means nothing there). */
+    vb__free(r.reps);
     r.reps = NULL;
     r.bench = NULL;
     const bool ok = write_all(fd, &r, sizeof r) &&
                     (r.ndata == 0 || write_all(fd, data, r.ndata * sizeof *data));
+    vb__free(data);
     close(fd);
     fflush(NULL);
     _exit(ok ? 0 : 70);
