@@ -156,7 +156,8 @@ while [ "$round" -le "$max" ]; do
     if [ "$round" -le "$stored" ]; then
         say "round $round: the stored-baseline gate (make bench's run)"
         VITALS_BENCH_OUT="$out/runs/stored-$round" sh scripts/run-bench.sh "$out/same/build" \
-            --quiet >"$out/runs/stored-$round.log" 2>&1 || true
+            --quiet --gab-json "$out/runs/stored-$round/gab.json" \
+            >"$out/runs/stored-$round.log" 2>&1 || true
     fi
     round=$((round + 1))
 done
