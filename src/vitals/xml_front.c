@@ -229,6 +229,13 @@ static void lx_close(void *state)
         return;
     }
     if (x->ctxt) {
+        /* A document libxml2 built on its own (with XML_PARSE_NOENT, to hold a declared
+           entity) is the caller's to free; the reader blanks the DTD, but an input fed to
+           this back end directly may declare one. */
+        if (x->ctxt->myDoc) {
+            xmlFreeDoc(x->ctxt->myDoc);
+            x->ctxt->myDoc = NULL;
+        }
         xmlFreeParserCtxt(x->ctxt);
     }
     vt__free(x->attrs);

@@ -316,6 +316,12 @@ static int libxml2(const uint8_t *data, size_t size, lx_t *x, int *other)
     flush_text(&x->log);
     *other = c->intSubName != NULL || c->extSubURI != NULL || c->extSubSystem != NULL ||
              (c->input && c->input->buf && c->input->buf->encoder != NULL);
+    /* With XML_PARSE_NOENT, an entity declaration makes libxml2 build a document and its DTD
+       (ctxt->myDoc) to hold the entity; xmlFreeParserCtxt leaves it to the caller. */
+    if (c->myDoc) {
+        xmlFreeDoc(c->myDoc);
+        c->myDoc = NULL;
+    }
     xmlFreeParserCtxt(c);
     xmlSetGenericErrorFunc(saved_ctx, saved);
     return rc == 0 && !x->failed;
