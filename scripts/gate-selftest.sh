@@ -46,7 +46,7 @@ while [ $# -gt 0 ]; do
     -b) budget=$2; shift 2 ;;
     -o) out=$2; shift 2 ;;
     --load) load=1; shift ;;
-    -h | --help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,/^set -eu/{/^#/p;}' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "gate-selftest: unknown option $1 (try -h)" >&2; exit 2 ;;
     esac
 done
