@@ -35,6 +35,9 @@ typedef struct vt_import_stats {
     vt_insert_stats records; /**< records written and records already stored */
     vt_items_stats items;    /**< the other items */
     double seconds;          /**< wall time of the whole import */
+    int direct; /**< 1 when the database held no rows and no other connection had it open: the
+                     import wrote its pages straight into the file (rollback journal) instead
+                     of through the WAL; 0 otherwise */
 } vt_import_stats;
 
 /**

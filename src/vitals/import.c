@@ -88,7 +88,7 @@ vt_status vt_import(vt_store *store, const char *path, const vt_import_options *
     }
     const double t0 = now_seconds();
     importer im = {store, NULL, stats};
-    vt_status st = vt_store_begin(store, err);
+    vt_status st = vt__store_begin_import(store, &stats->direct, err);
     if (st != VT_OK) {
         return st;
     }

@@ -92,6 +92,12 @@ vt_status vt__store_sqlite_error(struct sqlite3 *db, vt_error *err, const char *
  * cursors, an insert wanting an id, and the commit; a rollback drops them. This inserts them
  * now. */
 vt_status vt__store_flush(vt_store *store, vt_error *err);
+/* Opens the transaction of an import. When the database holds no rows at all and no other
+ * connection has it open, the transaction runs with a rollback journal instead of the WAL, so
+ * its pages are written once, straight into the file (the WAL would hold every page of it and
+ * the checkpoint copy them again); *direct tells which. The commit or rollback goes back to
+ * WAL. Otherwise the same as vt_store_begin. */
+vt_status vt__store_begin_import(vt_store *store, int *direct, vt_error *err);
 /* vt_store_insert that also gives the record's row id, whether it was inserted now or was
  * already stored (then found through the natural-key index). */
 vt_status vt__store_insert_id(vt_store *store, const vt_record *rec, const vt_strpool *strings,

@@ -61,7 +61,9 @@ vt_status vt_store_open(const char *path, const vt_store_options *options, vt_st
         return st;
     }
     sqlite3_extended_result_codes(s->db, 1);
-    sqlite3_busy_timeout(s->db, o->busy_timeout_ms > 0 ? o->busy_timeout_ms : 5000);
+    s->memory = memory;
+    s->busy_ms = o->busy_timeout_ms > 0 ? o->busy_timeout_ms : 5000;
+    sqlite3_busy_timeout(s->db, s->busy_ms);
     /* A new file gets 16 KiB pages (SQLite's default is 4 KiB): a quarter of the pages, page
      * writes and WAL frames for the same rows, and shallower trees. It must come before the
      * journal mode, which writes the first page, and before the cache size, which SQLite turns
@@ -126,6 +128,89 @@ vt_status vt_store_begin(vt_store *s, vt_error *err)
     return st;
 }
 
+/* 1 when no table of the file holds a row (a new file, or one that every import so far left
+ * empty); 0 when one does, or when that cannot be told. */
+static int store_is_empty(vt_store *s)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT name FROM sqlite_schema WHERE type = 'table'"
+                           " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+                           -1, &q, NULL) != SQLITE_OK) {
+        return 0;
+    }
+    int empty = 1, rc;
+    while (empty && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        char *sql = sqlite3_mprintf("SELECT 1 FROM \"%w\" LIMIT 1",
+                                    (const char *)sqlite3_column_text(q, 0));
+        sqlite3_stmt *t = NULL;
+        if (!sql || sqlite3_prepare_v2(s->db, sql, -1, &t, NULL) != SQLITE_OK ||
+            sqlite3_step(t) != SQLITE_DONE) {
+            empty = 0;
+        }
+        sqlite3_finalize(t);
+        sqlite3_free(sql);
+    }
+    if (empty && rc != SQLITE_DONE) {
+        empty = 0;
+    }
+    sqlite3_finalize(q);
+    return empty;
+}
+
+/* Sets the journal mode; 1 when the file is in `mode` afterwards. */
+static int set_journal_mode(vt_store *s, const char *mode)
+{
+    char sql[48];
+    snprintf(sql, sizeof sql, "PRAGMA journal_mode = %s", mode);
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) {
+        return 0;
+    }
+    const int ok = sqlite3_step(q) == SQLITE_ROW &&
+                   sqlite3_stricmp((const char *)sqlite3_column_text(q, 0), mode) == 0;
+    sqlite3_finalize(q);
+    return ok;
+}
+
+/* After a direct transaction: back to WAL, as vt_store_open leaves every file. Should another
+ * connection hold the file past the busy timeout, it stays in rollback mode until the next
+ * vt_store_open that may write; either mode is consistent. */
+static void end_direct(vt_store *s)
+{
+    if (s->direct) {
+        s->direct = 0;
+        sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+        set_journal_mode(s, "wal");
+    }
+}
+
+vt_status vt__store_begin_import(vt_store *s, int *direct, vt_error *err)
+{
+    int d = 0;
+    *direct = 0;
+    if (!s->memory && !s->in_txn && store_is_empty(s)) {
+        /* Leaving WAL needs the file to itself: with a reader or a waiting writer there, stay
+         * in WAL at once rather than wait. FULL sync in rollback mode gives what NORMAL gives
+         * in WAL mode: consistent through a crash or a power cut. */
+        sqlite3_busy_timeout(s->db, 0);
+        d = set_journal_mode(s, "delete");
+        sqlite3_busy_timeout(s->db, s->busy_ms);
+        if (d && sqlite3_exec(s->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) != SQLITE_OK) {
+            set_journal_mode(s, "wal");
+            d = 0;
+        }
+    }
+    s->direct = d;
+    const vt_status st = vt_store_begin(s, err);
+    if (st != VT_OK) {
+        end_direct(s);
+        return st;
+    }
+    *direct = d;
+    return VT_OK;
+}
+
 vt_status vt_store_commit(vt_store *s, vt_error *err)
 {
     vt_status st = vt__store_flush_all(s, err);
@@ -136,6 +221,7 @@ vt_status vt_store_commit(vt_store *s, vt_error *err)
     st = vt__store_exec(s, "COMMIT", err);
     if (st == VT_OK) {
         s->in_txn = 0;
+        end_direct(s);
     } else {
         vt_store_rollback(s);
     }
@@ -150,6 +236,7 @@ void vt_store_rollback(vt_store *s)
     s->in_txn = 0;
     vt__store_records_forget(s);
     vt__days_drop(s);
+    end_direct(s);
 }
 
 vt_status vt_store_query(vt_store *s, const char *sql, vt_row_fn fn, void *ctx, vt_error *err)

@@ -51,6 +51,8 @@ void perf_remove_db(const char *path)
     unlink(p);
     snprintf(p, sizeof p, "%s-shm", path);
     unlink(p);
+    snprintf(p, sizeof p, "%s-journal", path);
+    unlink(p);
 }
 
 vt_store *perf_store(uint32_t days, uint32_t per_day, const char *path)

@@ -47,7 +47,7 @@ int perf_export(uint64_t bytes, uint32_t days, int zip, char *path, size_t size,
  * 290 bytes a record), plain XML of at least `bytes`. */
 int perf_export_dense(uint64_t bytes, char *path, size_t size, vt_error *err);
 
-/* Removes a store file and its -wal and -shm companions. */
+/* Removes a store file and its -wal, -shm and -journal companions. */
 void perf_remove_db(const char *path);
 
 /* Fixtures: a fresh store file `name` (under the cache folder) of `days` x 100 records as the

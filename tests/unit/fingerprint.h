@@ -106,7 +106,7 @@ static inline int64_t fp_scalar(const char *path, const char *sql)
     return st == VT_OK ? strtoll(v, NULL, 10) : -1;
 }
 
-/** Removes a database and its -wal and -shm files. */
+/** Removes a database and its -wal, -shm and -journal files. */
 static inline void fp_remove_db(const char *path)
 {
     char p[1100];
@@ -114,6 +114,8 @@ static inline void fp_remove_db(const char *path)
     snprintf(p, sizeof p, "%s-wal", path);
     remove(p);
     snprintf(p, sizeof p, "%s-shm", path);
+    remove(p);
+    snprintf(p, sizeof p, "%s-journal", path);
     remove(p);
 }
 

@@ -379,6 +379,75 @@ static void two_cli_imports_at_once(void **state)
     assert_int_equal(records_now(), both);
 }
 
+/* A count of `records` from a new connection with a 1 ms busy timeout: -2 when the file is
+ * locked (VT_ERR_BUSY at the open or at the query), -1 on any other error. */
+static int64_t records_now_or_busy(void)
+{
+    vt_store_options so;
+    memset(&so, 0, sizeof so);
+    so.busy_timeout_ms = 1;
+    vt_store *s;
+    vt_error err;
+    vt_status st = vt_store_open(db_path, &so, &s, &err);
+    if (st != VT_OK) {
+        return st == VT_ERR_BUSY ? -2 : -1;
+    }
+    uint64_t n = 0;
+    st = vt_store_count(s, &n, &err);
+    vt_store_close(s);
+    return st == VT_OK ? (int64_t)n : st == VT_ERR_BUSY ? -2 : -1;
+}
+
+/* The first import into an empty file writes it directly (rollback journal) when it has the
+ * file to itself: a connection opened later waits for it (here, 1 ms: "locked") or sees the
+ * empty file, never a part. A connection open before it keeps the import in WAL mode, and
+ * reads the empty snapshot while it runs. */
+static void a_first_import_into_an_empty_file(void **state)
+{
+    (void)state;
+    for (int reader_first = 0; reader_first <= 1; reader_first++) {
+        fp_remove_db(db_path);
+        vt_store *reader = NULL;
+        vt_error err;
+        assert_int_equal(vt_store_open(db_path, NULL, &reader, &err), VT_OK);
+        if (!reader_first) {
+            vt_store_close(reader);
+            reader = NULL;
+        } else {
+            uint64_t n = 1;
+            assert_int_equal(vt_store_count(reader, &n, &err), VT_OK);
+            assert_int_equal(n, 0);
+        }
+        importer im = start_import(export_records / 2, 0, err_path);
+        assert_true(wait_pause(&im));
+        if (reader) {
+            uint64_t n = 1;
+            assert_int_equal(vt_store_count(reader, &n, &err), VT_OK);
+            assert_int_equal(n, 0);
+        }
+        const int64_t during = records_now_or_busy();
+        printf("concurrency: a first import%s, half done: a new connection %s\n",
+               reader_first ? " (a reader open before it)" : "",
+               during == -2  ? "finds the file locked"
+               : during == 0 ? "sees it empty"
+                             : "FAILS");
+        assert_true(during == -2 || during == 0);
+        resume(&im);
+        assert_int_equal(finish(&im), 0);
+        const int64_t after = records_now_or_busy();
+        assert_true(after > 0);
+        if (reader) {
+            uint64_t n = 0;
+            assert_int_equal(vt_store_count(reader, &n, &err), VT_OK);
+            assert_int_equal(n, (uint64_t)after);
+            vt_store_close(reader);
+        }
+        /* Back in WAL mode either way. */
+        assert_int_equal(fp_scalar(db_path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"),
+                         1);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -386,6 +455,7 @@ int main(void)
         cmocka_unit_test(two_imports_the_second_waits),
         cmocka_unit_test(two_imports_the_second_fails_cleanly),
         cmocka_unit_test(two_cli_imports_at_once),
+        cmocka_unit_test(a_first_import_into_an_empty_file),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Crash safety of the import: a forked child importing a generated export is killed with
  * SIGKILL at several points; the database must then open, pass integrity_check, hold
- * exactly what it held before, and take the import again in full. */
+ * exactly what it held before, and take the import again in full. Twice: into a database
+ * that holds a small real export (the import goes through the WAL), and into an empty one
+ * (the import writes the file directly, with a rollback journal). */
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -24,6 +26,7 @@ static char db_path[256], export_path[256], scratch_path[256], pristine_path[256
 static uint64_t records_total; /* top-level Records of the generated export */
 static uint64_t fp_before, fp_after;
 static double import_seconds;
+static int start_empty; /* the group running: 1 the database starts empty */
 
 static uint64_t fingerprint(const char *path)
 {
@@ -56,22 +59,26 @@ static void copy_file(const char *from, const char *to)
     assert_int_equal(fclose(out), 0);
 }
 
-static void import_in_process(const char *db, const char *path)
+/* Imports in this process; returns vt_import_stats.direct. */
+static int import_in_process(const char *db, const char *path)
 {
     vt_store *s;
     vt_error err;
-    if (vt_store_open(db, NULL, &s, &err) != VT_OK || vt_import(s, path, NULL, NULL, &err) != 0) {
+    vt_import_stats stats;
+    if (vt_store_open(db, NULL, &s, &err) != VT_OK || vt_import(s, path, NULL, &stats, &err) != 0) {
         fail_msg("import %s into %s: %s", path, db, err.msg);
     }
     vt_store_close(s);
+    return stats.direct;
 }
 
-/* The database before: a small real export. The export to kill: generated, 24 MB (2 MB
- * under valgrind, where every forked child runs 20-50 times slower). The database after: the
- * same start with the full export imported, in a scratch copy, timed. */
-static int setup(void **state)
+/* The database before: a small real export, or nothing (`empty`). The export to kill:
+ * generated, 24 MB (2 MB under valgrind, where every forked child runs 20-50 times slower).
+ * The database after: the same start with the full export imported, in a scratch copy,
+ * timed. */
+static int setup(int empty)
 {
-    (void)state;
+    start_empty = empty;
     const long pid = (long)getpid();
     snprintf(db_path, sizeof db_path, "/tmp/vitals-test-crash-%ld.db", pid);
     snprintf(scratch_path, sizeof scratch_path, "/tmp/vitals-test-crash-%ld-scratch.db", pid);
@@ -85,7 +92,7 @@ static int setup(void **state)
     vt_store *s;
     vt_error err;
     if (vt_store_open(db_path, NULL, &s, &err) != VT_OK ||
-        vt_import(s, sample, NULL, NULL, &err) != VT_OK) {
+        (!empty && vt_import(s, sample, NULL, NULL, &err) != VT_OK)) {
         fprintf(stderr, "setup: %s\n", err.msg);
         return -1;
     }
@@ -104,11 +111,28 @@ static int setup(void **state)
     copy_file(db_path, scratch_path);
     copy_file(db_path, pristine_path);
     const double t0 = now();
-    import_in_process(scratch_path, export_path);
+    const int direct = import_in_process(scratch_path, export_path);
     import_seconds = now() - t0;
+    if (direct != empty) {
+        fprintf(stderr, "setup: the import into %s database was %s\n",
+                empty ? "an empty" : "a non-empty", direct ? "direct" : "through the WAL");
+        return -1;
+    }
     fp_after = fp_database(scratch_path, why, sizeof why);
     fp_remove_db(scratch_path);
     return fp_before && fp_after && fp_before != fp_after ? 0 : -1;
+}
+
+static int setup_sample(void **state)
+{
+    (void)state;
+    return setup(0);
+}
+
+static int setup_empty(void **state)
+{
+    (void)state;
+    return setup(1);
 }
 
 static int teardown(void **state)
@@ -202,8 +226,9 @@ static void killed_after_n_records_the_store_is_as_before(void **state)
         }
         kill_and_reap(pid);
         const uint64_t h = fingerprint(db_path);
-        printf("crash: killed after %3d%% of the records (%7llu): intact, %s\n", percent[i],
-               (unsigned long long)at, h == fp_before ? "as before" : "CHANGED");
+        printf("crash (%s): killed after %3d%% of the records (%7llu): intact, %s\n",
+               start_empty ? "empty, direct" : "sample, WAL", percent[i], (unsigned long long)at,
+               h == fp_before ? "as before" : "CHANGED");
         if (h != fp_before) {
             fail_msg("killed after %llu records: the database changed", (unsigned long long)at);
         }
@@ -237,7 +262,8 @@ static void killed_after_delays_the_store_is_before_or_after(void **state)
             assert_int_equal(WTERMSIG(status), SIGKILL);
         }
         const uint64_t h = fingerprint(db_path);
-        printf("crash: killed at %3d%% of the import time (%.3f s): %s\n", percent[i], delay,
+        printf("crash (%s): killed at %3d%% of the import time (%.3f s): %s\n",
+               start_empty ? "empty, direct" : "sample, WAL", percent[i], delay,
                done             ? "had finished"
                : h == fp_before ? "as before"
                : h == fp_after  ? "complete"
@@ -260,10 +286,10 @@ static void killed_after_delays_the_store_is_before_or_after(void **state)
 static void after_the_kills_the_import_completes(void **state)
 {
     (void)state;
-    import_in_process(db_path, export_path);
+    assert_int_equal(import_in_process(db_path, export_path), start_empty);
     assert_true(fingerprint(db_path) == fp_after);
-    /* And once more: nothing twice. */
-    import_in_process(db_path, export_path);
+    /* And once more: nothing twice, and through the WAL (the database holds rows now). */
+    assert_int_equal(import_in_process(db_path, export_path), 0);
     assert_true(fingerprint(db_path) == fp_after);
 }
 
@@ -274,5 +300,8 @@ int main(void)
         cmocka_unit_test(killed_after_delays_the_store_is_before_or_after),
         cmocka_unit_test(after_the_kills_the_import_completes),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    const int failed =
+        cmocka_run_group_tests_name("into a database with a sample", tests, setup_sample, teardown);
+    return failed +
+           cmocka_run_group_tests_name("into an empty database", tests, setup_empty, teardown);
 }

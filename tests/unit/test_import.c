@@ -34,6 +34,8 @@ static void remove_db(void)
     remove(p);
     snprintf(p, sizeof p, "%s-shm", db_path);
     remove(p);
+    snprintf(p, sizeof p, "%s-journal", db_path);
+    remove(p);
 }
 
 static vt_store *fresh_store(void)
@@ -307,13 +309,10 @@ static void the_first_copy_of_a_sample_wins(void **state)
     remove(path);
 }
 
-static void bad_inputs_leave_the_database_untouched(void **state)
+/* Imports every bad input of tests/fixtures/bad into `s`: each must fail and leave the
+ * database's fingerprint `before`; gives how many were tried. */
+static int each_bad_input_leaves(vt_store *s, uint64_t before, void (*also)(vt_store *))
 {
-    (void)state;
-    vt_store *s = fresh_store();
-    vt_import_stats st;
-    import_ok(s, "apple-health/tdda-applehealthdata/export6s3sample.xml", &st);
-    const uint64_t before = fingerprint(s);
     char dir[1024];
     snprintf(dir, sizeof dir, "%s/bad", VITALS_FIXTURES);
     DIR *d = opendir(dir);
@@ -327,6 +326,7 @@ static void bad_inputs_leave_the_database_untouched(void **state)
         }
         char input[2048];
         snprintf(input, sizeof input, "%s/%.*s", dir, (int)(len - 9), e->d_name);
+        vt_import_stats st;
         vt_error err;
         if (vt_import(s, input, NULL, &st, &err) == VT_OK) {
             fail_msg("%s imported without error", input);
@@ -334,10 +334,110 @@ static void bad_inputs_leave_the_database_untouched(void **state)
         if (fingerprint(s) != before) {
             fail_msg("%s changed the database", input);
         }
+        if (also) {
+            also(s);
+        }
         checked++;
     }
     closedir(d);
-    assert_true(checked >= 20);
+    return checked;
+}
+
+static void bad_inputs_leave_the_database_untouched(void **state)
+{
+    (void)state;
+    vt_store *s = fresh_store();
+    vt_import_stats st;
+    import_ok(s, "apple-health/tdda-applehealthdata/export6s3sample.xml", &st);
+    assert_true(each_bad_input_leaves(s, fingerprint(s), NULL) >= 20);
+    vt_store_close(s);
+    remove_db();
+}
+
+/* From the 6th record on, every insert into `records` fails inside SQLite ("boom"). */
+static void add_boom_trigger(vt_store *s)
+{
+    vt_error err;
+    assert_int_equal(vt_store_query(s,
+                                    "CREATE TRIGGER boom BEFORE INSERT ON records WHEN "
+                                    "(SELECT count(*) FROM records) >= 6 BEGIN "
+                                    "SELECT RAISE(ABORT, 'boom'); END",
+                                    NULL, NULL, &err),
+                     VT_OK);
+}
+
+static int first_text(void *ctx, int n, const char *const *v, const char *const *names)
+{
+    (void)names;
+    snprintf(ctx, 32, "%s", n > 0 && v[0] ? v[0] : "");
+    return 1;
+}
+
+/* The file is in WAL mode and no rollback journal lies beside it. */
+static void wal_and_no_journal(vt_store *s)
+{
+    char mode[32] = "";
+    vt_error err;
+    assert_int_equal(vt_store_query(s, "PRAGMA journal_mode", first_text, mode, &err), VT_OK);
+    assert_string_equal(mode, "wal");
+    char p[300];
+    snprintf(p, sizeof p, "%s-journal", db_path);
+    assert_int_not_equal(access(p, F_OK), 0);
+}
+
+/* An import into a database that holds no rows writes the file directly (rollback journal,
+ * no WAL) when it has the file to itself, and the file holds the same rows as through the
+ * WAL; a failure there, in the reader or in SQLite, leaves the empty database as it was. */
+static void a_first_import_writes_the_file_directly(void **state)
+{
+    (void)state;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/apple-health/tdda-applehealthdata/export6s3sample.xml",
+             VITALS_FIXTURES);
+    for (int threads = 1; threads <= 2; threads++) {
+        vt_import_options o;
+        memset(&o, 0, sizeof o);
+        o.threads = threads;
+        vt_import_stats st;
+        vt_error err;
+        /* Alone with the file: direct; then back in WAL mode. */
+        vt_store *s = fresh_store();
+        assert_int_equal(vt_import(s, path, &o, &st, &err), VT_OK);
+        assert_int_equal(st.direct, 1);
+        assert_true(st.records.inserted > 0);
+        wal_and_no_journal(s);
+        const uint64_t direct = fingerprint(s);
+        /* The database holds rows now: a re-import goes through the WAL and adds nothing. */
+        assert_int_equal(vt_import(s, path, &o, &st, &err), VT_OK);
+        assert_int_equal(st.direct, 0);
+        assert_int_equal(st.records.inserted, 0);
+        assert_true(fingerprint(s) == direct);
+        vt_store_close(s);
+        /* Another connection has the file open (a reader): through the WAL, the same rows. */
+        s = fresh_store();
+        vt_store *reader;
+        assert_int_equal(vt_store_open(db_path, NULL, &reader, &err), VT_OK);
+        assert_int_equal(scalar(reader, "SELECT count(*) FROM records"), 0);
+        assert_int_equal(vt_import(s, path, &o, &st, &err), VT_OK);
+        assert_int_equal(st.direct, 0);
+        assert_true(fingerprint(s) == direct);
+        assert_true(scalar(reader, "SELECT count(*) FROM records") > 0);
+        vt_store_close(reader);
+        vt_store_close(s);
+        /* A statement failing inside SQLite half-way through a direct import. */
+        s = fresh_store();
+        const uint64_t empty = fingerprint(s);
+        add_boom_trigger(s);
+        assert_int_equal(vt_import(s, path, &o, &st, &err), VT_ERR_DB);
+        assert_non_null(strstr(err.msg, "boom"));
+        assert_int_equal(st.direct, 1);
+        assert_true(fingerprint(s) == empty);
+        wal_and_no_journal(s);
+        vt_store_close(s);
+    }
+    /* Every bad input of the hostile set, into an empty database. */
+    vt_store *s = fresh_store();
+    assert_true(each_bad_input_leaves(s, fingerprint(s), wal_and_no_journal) >= 20);
     vt_store_close(s);
     remove_db();
 }
@@ -516,12 +616,7 @@ static void a_database_error_mid_import_rolls_everything_back(void **state)
         import_ok(s, "apple-health/dogsheep-healthkit-to-sqlite/export.xml", &st);
         vt_error err;
         /* The 6th record insert fails inside SQLite, on the writer thread when there is one. */
-        assert_int_equal(vt_store_query(s,
-                                        "CREATE TRIGGER boom BEFORE INSERT ON records WHEN "
-                                        "(SELECT count(*) FROM records) >= 6 BEGIN "
-                                        "SELECT RAISE(ABORT, 'boom'); END",
-                                        NULL, NULL, &err),
-                         VT_OK);
+        add_boom_trigger(s);
         const uint64_t before = fingerprint(s);
         char path[1024];
         snprintf(path, sizeof path, "%s/apple-health/tdda-applehealthdata/export6s3sample.xml",
@@ -709,6 +804,7 @@ int main(void)
         cmocka_unit_test(correlations_link_members_and_duplicates_collapse),
         cmocka_unit_test(the_first_copy_of_a_sample_wins),
         cmocka_unit_test(bad_inputs_leave_the_database_untouched),
+        cmocka_unit_test(a_first_import_writes_the_file_directly),
         cmocka_unit_test(cli_exit_codes_and_one_line_errors),
         cmocka_unit_test(one_and_two_threads_store_the_same),
         cmocka_unit_test(one_and_two_threads_write_identical_files),
