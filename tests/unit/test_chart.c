@@ -204,7 +204,7 @@ static daily daily_of(const char *db, const char *metric, const char *extra)
             continue;
         }
         /* date,metric,count,sum,mean,min,max,stddev,median,p25,p75,p95,total,unit */
-        char *field[14];
+        char *field[14] = {0};
         size_t n = 0;
         for (char *p = line; n < 14; n++) {
             field[n] = p;
