@@ -123,7 +123,11 @@ cleanup() {
         kill "$hog" 2>/dev/null || true
     fi
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+# A signal ends the run (the EXIT trap stops the hog); without these the shell ran the
+# cleanup and went on with the next comparison.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 if [ "$load" = 1 ]; then
     yes >/dev/null &
     hog=$!
