@@ -40,6 +40,10 @@ vt_status vt__store_prepare(vt_store *s, const char *sql, sqlite3_stmt **out, vt
     return VT_OK;
 }
 
+/* What vt_store_open leaves every file in, and a direct transaction returns it to: WAL lets
+ * readers go on while an import writes; NORMAL sync is crash-safe in WAL mode. */
+static const char WAL_MODE[] = "PRAGMA synchronous = NORMAL; PRAGMA journal_mode = WAL;";
+
 vt_status vt_store_open(const char *path, const vt_store_options *options, vt_store **out,
                         vt_error *err)
 {
@@ -61,7 +65,6 @@ vt_status vt_store_open(const char *path, const vt_store_options *options, vt_st
         return st;
     }
     sqlite3_extended_result_codes(s->db, 1);
-    s->memory = memory;
     s->busy_ms = o->busy_timeout_ms > 0 ? o->busy_timeout_ms : 5000;
     sqlite3_busy_timeout(s->db, s->busy_ms);
     /* A new file gets 16 KiB pages (SQLite's default is 4 KiB): a quarter of the pages, page
@@ -80,10 +83,7 @@ vt_status vt_store_open(const char *path, const vt_store_options *options, vt_st
         vt_store_close(s);
         return st;
     }
-    /* WAL lets readers go on while an import writes; NORMAL sync is crash-safe in WAL mode. */
-    if (!memory && !o->read_only &&
-        (st = vt__store_exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", err)) !=
-            VT_OK) {
+    if (!memory && !o->read_only && (st = vt__store_exec(s, WAL_MODE, err)) != VT_OK) {
         vt_store_close(s);
         return st;
     }
@@ -158,56 +158,52 @@ static int store_is_empty(vt_store *s)
     return empty;
 }
 
-/* Sets the journal mode; 1 when the file is in `mode` afterwards. */
-static int set_journal_mode(vt_store *s, const char *mode)
+/* Leaves WAL for a rollback journal; 1 when the file is in that mode afterwards (SQLite
+ * answers with the mode it kept when it cannot change it). */
+static int leave_wal(vt_store *s)
 {
-    char sql[48];
-    snprintf(sql, sizeof sql, "PRAGMA journal_mode = %s", mode);
     sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = DELETE", -1, &q, NULL) != SQLITE_OK) {
         return 0;
     }
     const int ok = sqlite3_step(q) == SQLITE_ROW &&
-                   sqlite3_stricmp((const char *)sqlite3_column_text(q, 0), mode) == 0;
+                   sqlite3_stricmp((const char *)sqlite3_column_text(q, 0), "delete") == 0;
     sqlite3_finalize(q);
     return ok;
 }
 
-/* After a direct transaction: back to WAL, as vt_store_open leaves every file. Should another
- * connection hold the file past the busy timeout, it stays in rollback mode until the next
- * vt_store_open that may write; either mode is consistent. */
+/* After a direct transaction: back to WAL. Should another connection hold the file past the
+ * busy timeout, it stays in rollback mode until the next vt_store_open that may write; either
+ * mode is consistent. */
 static void end_direct(vt_store *s)
 {
     if (s->direct) {
         s->direct = 0;
-        sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
-        set_journal_mode(s, "wal");
+        sqlite3_exec(s->db, WAL_MODE, NULL, NULL, NULL);
     }
 }
 
 vt_status vt__store_begin_import(vt_store *s, int *direct, vt_error *err)
 {
-    int d = 0;
     *direct = 0;
-    if (!s->memory && !s->in_txn && store_is_empty(s)) {
+    if (strcmp(s->path, ":memory:") != 0 && !s->in_txn && store_is_empty(s)) {
         /* Leaving WAL needs the file to itself: with a reader or a waiting writer there, stay
          * in WAL at once rather than wait. FULL sync in rollback mode gives what NORMAL gives
          * in WAL mode: consistent through a crash or a power cut. */
         sqlite3_busy_timeout(s->db, 0);
-        d = set_journal_mode(s, "delete");
+        s->direct = leave_wal(s);
         sqlite3_busy_timeout(s->db, s->busy_ms);
-        if (d && sqlite3_exec(s->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) != SQLITE_OK) {
-            set_journal_mode(s, "wal");
-            d = 0;
+        if (s->direct &&
+            sqlite3_exec(s->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) != SQLITE_OK) {
+            end_direct(s);
         }
     }
-    s->direct = d;
     const vt_status st = vt_store_begin(s, err);
     if (st != VT_OK) {
         end_direct(s);
         return st;
     }
-    *direct = d;
+    *direct = s->direct;
     return VT_OK;
 }
 

@@ -124,7 +124,6 @@ struct vt_store {
     char *path;
     int in_txn;
     int direct;  /* the open transaction writes the file directly (rollback journal, no WAL) */
-    int memory;  /* ":memory:" */
     int busy_ms; /* the busy timeout */
     int schema_version; /* of the file: older than VT_STORE_SCHEMA_VERSION only read-only */
     sqlite3_stmt *meta_key_select, *meta_key_insert;

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "fingerprint.h"
 #include "vitals/vitals.h"
 
 static char db_path[256];
@@ -28,14 +29,7 @@ static int setup(void **state)
 
 static void remove_db(void)
 {
-    char p[300];
-    remove(db_path);
-    snprintf(p, sizeof p, "%s-wal", db_path);
-    remove(p);
-    snprintf(p, sizeof p, "%s-shm", db_path);
-    remove(p);
-    snprintf(p, sizeof p, "%s-journal", db_path);
-    remove(p);
+    fp_remove_db(db_path);
 }
 
 static vt_store *fresh_store(void)
@@ -74,57 +68,22 @@ static void days_cover_records(vt_store *s)
 }
 
 /* A fingerprint of the whole database content: every row of every table, hashed. */
-typedef struct fp {
-    uint64_t h;
-    char tables[64][64];
-    int ntables;
-} fp;
-
-static void mix(uint64_t *h, const char *s)
-{
-    for (; *s; s++) {
-        *h = (*h ^ (unsigned char)*s) * 0x100000001b3u;
-    }
-    *h = (*h ^ 0xff) * 0x100000001b3u;
-}
-
-static int row_hash(void *ctx, int n, const char *const *v, const char *const *names)
-{
-    fp *f = ctx;
-    (void)names;
-    for (int i = 0; i < n; i++) {
-        mix(&f->h, v[i] ? v[i] : "\x01NULL");
-    }
-    return 0;
-}
-
-static int table_name(void *ctx, int n, const char *const *v, const char *const *names)
-{
-    fp *f = ctx;
-    (void)n;
-    (void)names;
-    if (f->ntables < 64) {
-        snprintf(f->tables[f->ntables++], sizeof f->tables[0], "%s", v[0]);
-    }
-    return 0;
-}
-
 static uint64_t fingerprint(vt_store *s)
 {
-    fp f;
+    fp_state f;
     memset(&f, 0, sizeof f);
     f.h = 0xcbf29ce484222325u;
     vt_error err;
     assert_int_equal(vt_store_query(s,
                                     "SELECT name FROM sqlite_master WHERE type = 'table' "
                                     "ORDER BY name",
-                                    table_name, &f, &err),
+                                    fp_table, &f, &err),
                      VT_OK);
     for (int i = 0; i < f.ntables; i++) {
         char sql[128];
         snprintf(sql, sizeof sql, "SELECT * FROM \"%s\" ORDER BY 1, 2", f.tables[i]);
-        mix(&f.h, f.tables[i]);
-        assert_int_equal(vt_store_query(s, sql, row_hash, &f, &err), VT_OK);
+        fp_mix(&f.h, f.tables[i]);
+        assert_int_equal(vt_store_query(s, sql, fp_row, &f, &err), VT_OK);
     }
     return f.h;
 }
@@ -366,19 +325,12 @@ static void add_boom_trigger(vt_store *s)
                      VT_OK);
 }
 
-static int first_text(void *ctx, int n, const char *const *v, const char *const *names)
-{
-    (void)names;
-    snprintf(ctx, 32, "%s", n > 0 && v[0] ? v[0] : "");
-    return 1;
-}
-
 /* The file is in WAL mode and no rollback journal lies beside it. */
 static void wal_and_no_journal(vt_store *s)
 {
-    char mode[32] = "";
+    char mode[64] = "";
     vt_error err;
-    assert_int_equal(vt_store_query(s, "PRAGMA journal_mode", first_text, mode, &err), VT_OK);
+    assert_int_equal(vt_store_query(s, "PRAGMA journal_mode", fp_text, mode, &err), VT_OK);
     assert_string_equal(mode, "wal");
     char p[300];
     snprintf(p, sizeof p, "%s-journal", db_path);
