@@ -150,18 +150,31 @@ def main():
             for bname, bs in sorted(per_bench.items()):
                 slow, pairs = measured_slowdown(bs, key)
                 hits = sum(1 for b in bs if metric_of(b, key) == "regression")
+                t = totals.setdefault(level, [0, 0, []])
+                # A knob that did not slow this benchmark beyond the gate's threshold (measured
+                # over every pair of every comparison) planted nothing the gate should flag
+                # there: listed, not counted; its own calibrated entry covers it.
+                threshold = max(b.get("threshold", 0.05) for b in bs)
+                if not slow >= 1 + threshold:
+                    out.append(f"| {name} | {level}x | `{bname}` | {key} | {slow:.3f} ({pairs}) | "
+                               f"{hits}/{len(bs)}, not counted: not slowed beyond "
+                               f"+{threshold:.0%} |")
+                    t[2].append(f"{name} {level}x on `{bname}` ({slow:.3f})")
+                    continue
                 out.append(f"| {name} | {level}x | `{bname}` | {key} | {slow:.3f} ({pairs}) | "
                            f"{hits}/{len(bs)} |")
-                t = totals.setdefault(level, [0, 0])
                 t[0] += hits
                 t[1] += len(bs)
     out.append("")
-    for level, (hits, n) in sorted(totals.items()):
+    for level, (hits, n, unslowed) in sorted(totals.items()):
         rate = hits / n if n else 0
         need = 0.95 if level == "1.10" else 1.0
         out.append(f"- planted {level}x: **{hits} of {n} detected ({rate:.0%})**, "
                    f"{'meets' if rate >= need else 'BELOW'} the {need:.0%} required")
-        ok = ok and rate >= need
+        if unslowed:
+            out.append(f"  - not counted, the knob did not slow them beyond the threshold: "
+                       f"{'; '.join(unslowed)}")
+        ok = ok and rate >= need and n > 0
     out.append("")
     out.append("Mutants:")
     for name, m in man.items():
