@@ -16,6 +16,8 @@
 #     --load       keep one core busy with another process for the whole run (yes > /dev/null),
 #                  as on a shared CI runner
 #     -o DIR       where builds, runs and the summary go (default build/gate-selftest)
+#     -r N         number this run's rounds from N (default 1): more runs into a DIR that holds
+#                  earlier ones, without overwriting them (the summary covers every run there)
 #     -h           this help
 #
 # The manifest (tests/perf/mutants/manifest) lists each mutant: its patch, the benchmarks whose
@@ -36,6 +38,7 @@ levels="1.10,1.25"
 budget=570
 load=0
 out="build/gate-selftest"
+first=1
 while [ $# -gt 0 ]; do
     case "$1" in
     -u) unchanged=$2; shift 2 ;;
@@ -45,14 +48,19 @@ while [ $# -gt 0 ]; do
     -k) levels=$2; shift 2 ;;
     -b) budget=$2; shift 2 ;;
     -o) out=$2; shift 2 ;;
+    -r) first=$2; shift 2 ;;
     --load) load=1; shift ;;
     -h | --help) sed -n '2,/^set -eu/{/^#/p;}' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "gate-selftest: unknown option $1 (try -h)" >&2; exit 2 ;;
     esac
 done
-for n in "$unchanged" "$trials" "$stored" "$budget"; do
+for n in "$unchanged" "$trials" "$stored" "$budget" "$first"; do
     case "$n" in '' | *[!0-9]*) echo "gate-selftest: counts are whole numbers" >&2; exit 2 ;; esac
 done
+if [ "$first" -lt 1 ]; then
+    echo "gate-selftest: -r counts from 1" >&2
+    exit 2
+fi
 
 root=$(git rev-parse --show-toplevel)
 cd "$root"
@@ -137,12 +145,14 @@ fi
 # Mutant comparisons and unchanged ones interleaved, so that each kind sees the machine of
 # every hour of the run.
 start=$(date +%s)
-round=1
 max=$trials
 [ "$unchanged" -gt "$max" ] && max=$unchanged
 [ "$stored" -gt "$max" ] && max=$stored
-while [ "$round" -le "$max" ]; do
-    if [ "$round" -le "$trials" ]; then
+# Round k of this run (1..max) writes the files of round first+k-1.
+k=1
+while [ "$k" -le "$max" ]; do
+    round=$((first + k - 1))
+    if [ "$k" -le "$trials" ]; then
         while IFS=';' read -r name level knob targets; do
             say "round $round: $name at $level (VITALS_MUTANT_WORK=$knob) on $targets"
             VITALS_MUTANT_WORK=$knob "$out/mutants/$name/build/tests/perf/vitals_bench" \
@@ -151,19 +161,19 @@ while [ "$round" -le "$max" ]; do
                 >>"$log" 2>&1 </dev/null || [ $? -eq 1 ] || say "the run failed (see $log)"
         done <"$mutants"
     fi
-    if [ "$round" -le "$unchanged" ]; then
+    if [ "$k" -le "$unchanged" ]; then
         say "round $round: unchanged, the whole suite"
         "$out/same/build/tests/perf/vitals_bench" --paired "$base" --time-budget "$budget" --quiet \
             --json "$out/runs/unchanged-$round.json" >>"$log" 2>&1 </dev/null ||
             [ $? -eq 1 ] || say "the run failed (see $log)"
     fi
-    if [ "$round" -le "$stored" ]; then
+    if [ "$k" -le "$stored" ]; then
         say "round $round: the stored-baseline gate (make bench's run)"
         VITALS_BENCH_OUT="$out/runs/stored-$round" sh scripts/run-bench.sh "$out/same/build" \
             --quiet --gab-json "$out/runs/stored-$round/gab.json" \
             >"$out/runs/stored-$round.log" 2>&1 || true
     fi
-    round=$((round + 1))
+    k=$((k + 1))
 done
 say "runs took $(($(date +%s) - start)) s"
 
