@@ -126,10 +126,30 @@ while IFS=';' read -r name patch targets k110 k125 what; do
 done <"$manifest"
 
 hog=""
+child=""
+# Stops a process and its descendants (their children first).
+kill_tree() {
+    if command -v pgrep >/dev/null 2>&1; then
+        for c in $(pgrep -P "$1"); do
+            kill_tree "$c"
+        done
+    fi
+    kill "$1" 2>/dev/null || true
+}
 cleanup() {
+    if [ -n "$child" ]; then
+        kill_tree "$child"
+    fi
     if [ -n "$hog" ]; then
         kill "$hog" 2>/dev/null || true
     fi
+}
+# Runs a command in the background and waits for it, with the command's exit status: the shell
+# runs a trap only once its foreground command has ended, and `wait` returns at a signal.
+run() {
+    "$@" &
+    child=$!
+    wait "$child"
 }
 trap cleanup EXIT
 # A signal ends the run (the EXIT trap stops the hog); without these the shell ran the
@@ -155,7 +175,7 @@ while [ "$k" -le "$max" ]; do
     if [ "$k" -le "$trials" ]; then
         while IFS=';' read -r name level knob targets; do
             say "round $round: $name at $level (VITALS_MUTANT_WORK=$knob) on $targets"
-            VITALS_MUTANT_WORK=$knob "$out/mutants/$name/build/tests/perf/vitals_bench" \
+            run env VITALS_MUTANT_WORK="$knob" "$out/mutants/$name/build/tests/perf/vitals_bench" \
                 --paired "$base" --time-budget "$budget" \
                 -k "$targets" --quiet --json "$out/runs/mutant-$name-$level-$round.json" \
                 >>"$log" 2>&1 </dev/null || [ $? -eq 1 ] || say "the run failed (see $log)"
@@ -163,13 +183,13 @@ while [ "$k" -le "$max" ]; do
     fi
     if [ "$k" -le "$unchanged" ]; then
         say "round $round: unchanged, the whole suite"
-        "$out/same/build/tests/perf/vitals_bench" --paired "$base" --time-budget "$budget" --quiet \
+        run "$out/same/build/tests/perf/vitals_bench" --paired "$base" --time-budget "$budget" --quiet \
             --json "$out/runs/unchanged-$round.json" >>"$log" 2>&1 </dev/null ||
             [ $? -eq 1 ] || say "the run failed (see $log)"
     fi
     if [ "$k" -le "$stored" ]; then
         say "round $round: the stored-baseline gate (make bench's run)"
-        VITALS_BENCH_OUT="$out/runs/stored-$round" sh scripts/run-bench.sh "$out/same/build" \
+        run env VITALS_BENCH_OUT="$out/runs/stored-$round" sh scripts/run-bench.sh "$out/same/build" \
             --quiet --gab-json "$out/runs/stored-$round/gab.json" \
             >"$out/runs/stored-$round.log" 2>&1 || true
     fi
