@@ -152,8 +152,8 @@ run() {
     wait "$child"
 }
 trap cleanup EXIT
-# A signal ends the run (the EXIT trap stops the hog); without these the shell ran the
-# cleanup and went on with the next comparison.
+# A signal ends the run (the EXIT trap stops the comparison running and the hog); without
+# these the shell ran the cleanup and went on with the next comparison.
 trap 'exit 130' INT
 trap 'exit 143' TERM
 if [ "$load" = 1 ]; then

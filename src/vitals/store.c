@@ -44,6 +44,12 @@ vt_status vt__store_prepare(vt_store *s, const char *sql, sqlite3_stmt **out, vt
  * readers go on while an import writes; NORMAL sync is crash-safe in WAL mode. */
 static const char WAL_MODE[] = "PRAGMA synchronous = NORMAL; PRAGMA journal_mode = WAL;";
 
+/* SQLite's in-memory database: no file, no journal mode to choose. */
+static int in_memory(const char *path)
+{
+    return strcmp(path, ":memory:") == 0;
+}
+
 vt_status vt_store_open(const char *path, const vt_store_options *options, vt_store **out,
                         vt_error *err)
 {
@@ -54,7 +60,7 @@ vt_status vt_store_open(const char *path, const vt_store_options *options, vt_st
         vt__free(s);
         return vt__nomem(err);
     }
-    const int memory = strcmp(path, ":memory:") == 0;
+    const int memory = in_memory(path);
     const int flags =
         o->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     vt_status st;
@@ -186,7 +192,7 @@ static void end_direct(vt_store *s)
 vt_status vt__store_begin_import(vt_store *s, int *direct, vt_error *err)
 {
     *direct = 0;
-    if (strcmp(s->path, ":memory:") != 0 && !s->in_txn && store_is_empty(s)) {
+    if (!in_memory(s->path) && !s->in_txn && store_is_empty(s)) {
         /* Leaving WAL needs the file to itself: with a reader or a waiting writer there, stay
          * in WAL at once rather than wait. FULL sync in rollback mode gives what NORMAL gives
          * in WAL mode: consistent through a crash or a power cut. */
