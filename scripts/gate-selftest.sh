@@ -12,7 +12,8 @@
 #     -m LIST      only these mutants (comma-separated names of the manifest)
 #     -k LEVELS    only these strengths (comma-separated, of 1.10 and 1.25)
 #     -b SECONDS   the time budget of each paired comparison (default 570, as make bench-compare
-#                  with no build to do): no new pass starts past it; undecided is inconclusive
+#                  with no build to do): no pair starts that would end past it; undecided is
+#                  inconclusive
 #     --load       keep one core busy with another process for the whole run (yes > /dev/null),
 #                  as on a shared CI runner
 #     -o DIR       where builds, runs and the summary go (default build/gate-selftest)

@@ -90,8 +90,9 @@ typedef struct vb_paired_options {
     size_t min_pairs;    /**< pairs of every benchmark before any verdict, 5 (at least
                               vb_signed_rank_min_pairs(confidence)) */
     size_t max_pairs;    /**< no benchmark gets more, 30 */
-    double time_budget;  /**< seconds; no new pass starts when the next would end past it
-                              (min_pairs still complete); 0: no budget */
+    double time_budget;  /**< seconds; no pair starts when it would end past it (min_pairs
+                              still complete); once a whole pass no longer fits, what is left
+                              goes to the undecided benchmarks cheapest first; 0: no budget */
     double memory_floor; /**< bytes: a memory regression must also exceed this, 512 KiB */
     double max_time;     /**< --max-time handed to each process, 0.25 s; each process also
                               gets --min-rounds 1 --no-warmup, and --precision 0 when its
@@ -123,26 +124,32 @@ typedef struct vb_paired_report {
     vb_paired_options options;
     vb_paired_bench *benches;
     size_t nbenches;
-    size_t passes;
-    double seconds; /**< wall time of the whole comparison */
+    size_t passes;       /**< whole passes (every undecided benchmark got a pair) */
+    size_t budget_pairs; /**< pairs after the last whole pass, in what was left of the budget */
+    double seconds;      /**< wall time of the whole comparison */
     size_t regressions, improvements, inconclusive, failures, not_judged;
 } vb_paired_report;
 
-/** Progress of a running comparison, for the caller to show; may be NULL. */
-typedef void (*vb_paired_progress)(void *ctx, const vb_paired_report *r, size_t pass,
-                                   size_t undecided, const char *running);
+/** Progress of a running comparison, for the caller to show; may be NULL: `running` is about to
+    get a pair in pass `pass`, which holds `pairs` pairs (one per undecided benchmark in a whole
+    pass; fewer in the budget's rest). */
+typedef void (*vb_paired_progress)(void *ctx, const vb_paired_report *r, size_t pass, size_t pairs,
+                                   const char *running);
 
 /**
  * Runs the benchmarks `names` (full names, `n` of them; `thresholds[i]` > 0 overrides the
  * default threshold of benchmark i, may be NULL) of two suite binaries built with vbench, in
  * alternation: pass after pass, each benchmark still undecided gets one more pair, base then
- * head on even passes and head then base on odd ones, each a fresh process
+ * head on its even pairs and head then base on its odd ones, each a fresh process
  * (`BIN --vb-exact NAME --quiet --json FILE --max-time T ...`), so both see the same machine at
  * the same moments. A benchmark is decided once it has min_pairs pairs and every metric is
  * unchanged, a regression or an improvement; the run stops when all are decided, at max_pairs,
- * or at the time budget. The processes' output goes to /dev/null. `*out` is owned by the
- * caller (vb_paired_report_free). A benchmark that fails on one side is reported, not an
- * error; VB_ERR_IO when a binary cannot be run at all. Not thread-safe (it waits for children).
+ * or at the time budget. When the next whole pass would end past the budget, the rest of it
+ * goes pair by pair to the undecided benchmarks whose next pair fits, cheapest first (each
+ * benchmark still alternates which side runs first). The processes' output goes to /dev/null.
+ * `*out` is owned by the caller (vb_paired_report_free). A benchmark that fails on one side is
+ * reported, not an error; VB_ERR_IO when a binary cannot be run at all. Not thread-safe (it waits
+ * for children).
  */
 vb_status vb_paired_run(const char *base_binary, const char *head_binary, const char *const *names,
                         const double *thresholds, size_t n, const vb_paired_options *o,

@@ -111,16 +111,16 @@ typedef struct progress_ctx {
     size_t last_pass;
 } progress_ctx;
 
-static void progress(void *ctx, const vb_paired_report *r, size_t pass, size_t undecided,
+static void progress(void *ctx, const vb_paired_report *r, size_t pass, size_t pairs,
                      const char *running)
 {
     progress_ctx *p = ctx;
     if (p->tty) {
-        fprintf(stderr, "\r\x1b[K[pass %zu, %zu undecided, %.0f s] %s", pass, undecided, r->seconds,
+        fprintf(stderr, "\r\x1b[K[pass %zu, %zu to run, %.0f s] %s", pass, pairs, r->seconds,
                 running);
     } else if (pass != p->last_pass) {
-        fprintf(stderr, "paired: pass %zu, %zu benchmark%s undecided\n", pass, undecided,
-                undecided == 1 ? "" : "s");
+        fprintf(stderr, "paired: pass %zu, %zu benchmark%s to run\n", pass, pairs,
+                pairs == 1 ? "" : "s");
     }
     p->last_pass = pass;
     fflush(stderr);

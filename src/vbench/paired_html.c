@@ -183,10 +183,12 @@ vb_status vb_paired_write_html(const vb_paired_report *r, const char *path, vb_e
     vb__xml_escape(out, r->base_commit[0] ? r->base_commit : r->base_binary);
     fputs("</code> against head <code>", out);
     vb__xml_escape(out, r->head_commit[0] ? r->head_commit : r->head_binary);
+    char passes[96];
+    vb__paired_passes(r, passes, sizeof passes);
     fprintf(out,
-            "</code>, run in alternation: %zu benchmarks, %zu passes, %.1f min. A benchmark "
+            "</code>, run in alternation: %zu benchmarks, %s, %.1f min. A benchmark "
             "fails when the whole %.0f%% interval of its change lies above +%.0f%%.</p>\n",
-            r->nbenches, r->passes, r->seconds / 60, r->options.confidence * 100,
+            r->nbenches, passes, r->seconds / 60, r->options.confidence * 100,
             r->options.threshold * 100);
     const bool fail = r->regressions > 0 || r->failures > 0;
     fprintf(out, "<p class=\"summary %s\">", fail ? "fail" : "pass");

@@ -15,6 +15,8 @@ void vb__paired_format_change(const vb_paired_metric *m, bool interval, char *bu
 const char *vb__paired_bench_status(const vb_paired_bench *b, char *buf, size_t size);
 /* The benchmarks in report order (regressions first); owned by the caller (vb__free). */
 const vb_paired_bench **vb__paired_row_order(const vb_paired_report *r);
+/* "5 passes", or "5 passes and 31 pairs in the budget's rest" */
+void vb__paired_passes(const vb_paired_report *r, char *buf, size_t size);
 /* "1 regression, 0 improvements, ..." */
 void vb__paired_summary(const vb_paired_report *r, char *buf, size_t size);
 

@@ -97,6 +97,15 @@ const vb_paired_bench **vb__paired_row_order(const vb_paired_report *r)
     return order;
 }
 
+void vb__paired_passes(const vb_paired_report *r, char *buf, size_t size)
+{
+    int n = snprintf(buf, size, "%zu pass%s", r->passes, r->passes == 1 ? "" : "es");
+    if (r->budget_pairs > 0 && n > 0 && (size_t)n < size) {
+        snprintf(buf + n, size - (size_t)n, " and %zu pair%s in the budget's rest", r->budget_pairs,
+                 r->budget_pairs == 1 ? "" : "s");
+    }
+}
+
 void vb__paired_summary(const vb_paired_report *r, char *buf, size_t size)
 {
     snprintf(buf, size,
@@ -138,7 +147,9 @@ void vb_paired_print(FILE *out, const vb_paired_report *r, bool color)
     }
     char summary[256];
     vb__paired_summary(r, summary, sizeof summary);
-    fprintf(out, "%s; %zu passes in %.0f s\n", summary, r->passes, r->seconds);
+    char passes[96];
+    vb__paired_passes(r, passes, sizeof passes);
+    fprintf(out, "%s; %s in %.0f s\n", summary, passes, r->seconds);
     vb__free((void *)order);
 }
 
@@ -180,15 +191,16 @@ vb_status vb_paired_write_markdown(const vb_paired_report *r, const char *path, 
         vb__free((void *)order);
         return VB_ERR_IO;
     }
-    char summary[256];
+    char summary[256], passes[96];
     vb__paired_summary(r, summary, sizeof summary);
+    vb__paired_passes(r, passes, sizeof passes);
     fprintf(f, "## Benchmarks: paired comparison\n\n");
     fprintf(f,
             "base `%s` against head `%s`, run in alternation on one machine: %zu benchmarks, "
-            "%zu passes, %.1f min. A benchmark fails when the whole %.0f%% interval of its "
+            "%s, %.1f min. A benchmark fails when the whole %.0f%% interval of its "
             "change lies above +%.0f%% (its own threshold where it sets one).\n\n",
             r->base_commit[0] ? r->base_commit : "base",
-            r->head_commit[0] ? r->head_commit : "head", r->nbenches, r->passes, r->seconds / 60,
+            r->head_commit[0] ? r->head_commit : "head", r->nbenches, passes, r->seconds / 60,
             r->options.confidence * 100, r->options.threshold * 100);
     fprintf(f, "**%s**\n\n", summary);
     fprintf(f, "| benchmark | pairs | base | head | time change [interval] | peak RSS | "
@@ -270,16 +282,17 @@ vb_status vb_paired_write_json(const vb_paired_report *r, const char *path, vb_e
 {
     const vb_paired_options *o = &r->options;
     json_t *root = json_pack(
-        "{s:s, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:f, s:f, s:I, s:I, s:f, s:f, s:f}, s:I, s:f, "
+        "{s:s, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:f, s:f, s:I, s:I, s:f, s:f, s:f}, s:I, s:I, s:f, "
         "s:{s:I, s:I, s:I, s:I, s:I}}",
         "schema", "vbench-paired/1", "base", "binary", r->base_binary, "commit", r->base_commit,
         "head", "binary", r->head_binary, "commit", r->head_commit, "options", "threshold",
         o->threshold, "confidence", o->confidence, "min_pairs", (json_int_t)o->min_pairs,
         "max_pairs", (json_int_t)o->max_pairs, "time_budget", o->time_budget, "memory_floor_bytes",
-        o->memory_floor, "max_time", o->max_time, "passes", (json_int_t)r->passes, "seconds",
-        r->seconds, "summary", "regressions", (json_int_t)r->regressions, "improvements",
-        (json_int_t)r->improvements, "inconclusive", (json_int_t)r->inconclusive, "failures",
-        (json_int_t)r->failures, "not_judged", (json_int_t)r->not_judged);
+        o->memory_floor, "max_time", o->max_time, "passes", (json_int_t)r->passes, "budget_pairs",
+        (json_int_t)r->budget_pairs, "seconds", r->seconds, "summary", "regressions",
+        (json_int_t)r->regressions, "improvements", (json_int_t)r->improvements, "inconclusive",
+        (json_int_t)r->inconclusive, "failures", (json_int_t)r->failures, "not_judged",
+        (json_int_t)r->not_judged);
     if (!root) {
         return vb__nomem(err);
     }

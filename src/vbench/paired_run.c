@@ -350,6 +350,51 @@ static vb_status run_pair(const pair_ctx *c, vb_paired_report *r, vb_paired_benc
     return VB_OK;
 }
 
+/* What the next pair of `b` will cost: the mean of its pairs so far (0 before the first). */
+static double pair_cost(const vb_paired_bench *b)
+{
+    return b->pairs ? b->seconds / (double)b->pairs : 0;
+}
+
+size_t vb_paired_schedule(const vb_paired_report *r, const vb_paired_options *o, double elapsed,
+                          size_t *order, bool *whole)
+{
+    size_t k = 0;
+    bool below_min = false;
+    double cost = 0;
+    for (size_t i = 0; i < r->nbenches; i++) {
+        const vb_paired_bench *b = &r->benches[i];
+        if (!decided(b, o)) {
+            order[k++] = i;
+            below_min = below_min || b->pairs < o->min_pairs;
+            cost += pair_cost(b);
+        }
+    }
+    *whole = k == 0 || below_min || o->time_budget <= 0 || elapsed + cost <= o->time_budget;
+    if (*whole) {
+        return k; /* a whole pass, in suite order */
+    }
+    /* The whole pass does not fit: the undecided benchmarks by the cost of their next pair,
+       cheapest first (ties in suite order), as many as fit in what is left of the budget. */
+    for (size_t j = 1; j < k; j++) {
+        const size_t v = order[j];
+        size_t m = j;
+        while (m > 0 && pair_cost(&r->benches[order[m - 1]]) > pair_cost(&r->benches[v])) {
+            order[m] = order[m - 1];
+            m--;
+        }
+        order[m] = v;
+    }
+    size_t fit = 0;
+    for (double spent = elapsed; fit < k; fit++) {
+        spent += pair_cost(&r->benches[order[fit]]);
+        if (spent > o->time_budget) {
+            break;
+        }
+    }
+    return fit;
+}
+
 static vb_status report_new(const char *base, const char *head, const char *const *names,
                             const double *thresholds, size_t n, const vb_paired_options *o,
                             vb_paired_report **out, vb_error *err)
@@ -410,38 +455,32 @@ vb_status vb_paired_run(const char *base_binary, const char *head_binary, const 
     c.precision[1] = knows_option(&c, head_binary, "--precision");
     vb_paired_report *r = NULL;
     vb_status s = report_new(base_binary, head_binary, names, thresholds, n, &o, &r, err);
+    size_t *order = vb__calloc(n ? n : 1, sizeof *order);
+    if (s == VB_OK && !order) {
+        s = vb__nomem(err);
+    }
     const double t0 = now_s();
     for (size_t pass = 0; s == VB_OK; pass++) {
-        /* The benchmarks still undecided, and what their next pair will cost. */
-        size_t undecided = 0;
-        bool below_min = false;
-        double cost = 0;
-        for (size_t i = 0; i < n; i++) {
-            const vb_paired_bench *b = &r->benches[i];
-            if (!decided(b, &o)) {
-                undecided++;
-                below_min = below_min || b->pairs < o.min_pairs;
-                cost += b->pairs ? b->seconds / (double)b->pairs : 0;
-            }
-        }
-        if (undecided == 0) {
+        bool whole = true;
+        const size_t k = vb_paired_schedule(r, &o, now_s() - t0, order, &whole);
+        if (k == 0) {
             break;
         }
-        if (!below_min && o.time_budget > 0 && now_s() - t0 + cost > o.time_budget) {
-            break;
-        }
-        for (size_t i = 0; i < n && s == VB_OK; i++) {
-            vb_paired_bench *b = &r->benches[i];
-            if (decided(b, &o)) {
-                continue;
-            }
+        for (size_t j = 0; j < k && s == VB_OK; j++) {
+            vb_paired_bench *b = &r->benches[order[j]];
             if (progress) {
-                progress(ctx, r, pass + 1, undecided, b->name);
+                progress(ctx, r, pass + 1, k, b->name);
             }
-            s = run_pair(&c, r, b, pass % 2 == 1, err);
+            /* Base first on a benchmark's even pairs, head first on its odd ones. */
+            s = run_pair(&c, r, b, b->pairs % 2 == 1, err);
         }
-        r->passes = pass + 1;
+        if (whole) {
+            r->passes++;
+        } else {
+            r->budget_pairs += k;
+        }
     }
+    vb__free(order);
     r->seconds = now_s() - t0;
     char path[128];
     snprintf(path, sizeof path, "%s/results.json", c.dir);

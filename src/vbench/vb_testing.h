@@ -56,6 +56,20 @@ typedef enum vb_alternative { VB_TWO_SIDED = 0, VB_GREATER, VB_LESS } vb_alterna
 vb_status vb_mann_whitney(const double *x, size_t nx, const double *y, size_t ny,
                           vb_alternative alt, double *u, double *p, vb_error *err);
 
+/**
+ * The paired run's schedule (vb_paired_run): which benchmarks of `r` get a pair next, after
+ * `elapsed` seconds of a comparison with options `o` (min_pairs already raised to what the
+ * confidence needs). Writes their indices, in the order to run them, to `order` (room for
+ * r->nbenches) and returns how many; 0 ends the run. While an undecided benchmark is below
+ * min_pairs, when there is no budget, or when the next whole pass fits in it, that is a whole
+ * pass: every undecided benchmark, in suite order. When a whole pass no longer fits, the rest of
+ * the budget goes to the undecided benchmarks whose next pair still fits, cheapest first (a
+ * pair's cost: the mean of its earlier pairs), as many as fit one after the other. `*whole`
+ * (not NULL) says which of the two it is. Thread-safe.
+ */
+size_t vb_paired_schedule(const vb_paired_report *r, const vb_paired_options *o, double elapsed,
+                          size_t *order, bool *whole);
+
 #ifdef __cplusplus
 }
 #endif

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "vb_testing.h"
 #include "vbench/vbench.h"
 
 /* Under AddressSanitizer the heap is not counted (the harness's malloc is not interposed) and
@@ -240,6 +241,8 @@ static void test_reports(void **state)
     }
     r.benches = benches;
     r.nbenches = 2;
+    r.passes = 5;
+    r.budget_pairs = 3;
     vb_paired_report_count(&r);
     assert_int_equal(r.regressions, 1);
 
@@ -254,6 +257,8 @@ static void test_reports(void **state)
     assert_string_equal(json_string_value(json_object_get(root, "schema")), "vbench-paired/1");
     assert_int_equal(
         json_integer_value(json_object_get(json_object_get(root, "summary"), "regressions")), 1);
+    assert_int_equal(json_integer_value(json_object_get(root, "passes")), 5);
+    assert_int_equal(json_integer_value(json_object_get(root, "budget_pairs")), 3);
     json_t *b1 = json_array_get(json_object_get(root, "benchmarks"), 1);
     assert_string_equal(json_string_value(json_object_get(b1, "name")), "b/slower<&>");
     const json_t *t = json_object_get(b1, "time");
@@ -268,6 +273,7 @@ static void test_reports(void **state)
     /* Regressions come first. */
     assert_true(strstr(md, "b/slower") < strstr(md, "a/unchanged"));
     assert_non_null(strstr(md, "**REGRESSION (time)**"));
+    assert_non_null(strstr(md, "5 passes and 3 pairs in the budget's rest"));
 
     assert_int_equal(vb_paired_write_html(&r, path, NULL), VB_OK);
     const char *html = slurp(path);
@@ -279,6 +285,77 @@ static void test_reports(void **state)
     for (int i = 0; i < 2; i++) {
         drop(&benches[i]);
     }
+}
+
+/* A benchmark of the schedule's tests: `pairs` pairs that took `seconds` in all, decided
+   (time unchanged, no memory measured) or not (time inconclusive). */
+static void sched_bench(vb_paired_bench *b, size_t pairs, double seconds, bool undecided)
+{
+    memset(b, 0, sizeof *b);
+    b->pairs = pairs;
+    b->seconds = seconds;
+    b->time.present = true;
+    b->time.verdict = undecided ? VB_PAIRED_INCONCLUSIVE : VB_PAIRED_UNCHANGED;
+}
+
+/* Asserts that the schedule after `elapsed` seconds is exactly `want` (`nwant` indices). */
+static void assert_schedule(const vb_paired_report *r, const vb_paired_options *o, double elapsed,
+                            const size_t *want, size_t nwant, bool whole)
+{
+    size_t order[8];
+    assert_true(r->nbenches <= 8);
+    bool got_whole = !whole;
+    const size_t k = vb_paired_schedule(r, o, elapsed, order, &got_whole);
+    assert_int_equal(k, nwant);
+    assert_int_equal(got_whole, whole);
+    for (size_t i = 0; i < nwant; i++) {
+        assert_int_equal(order[i], want[i]);
+    }
+}
+
+/* The schedule: whole passes while they fit the budget; then what is left of it, pair by pair,
+   to the undecided benchmarks whose next pair still fits, cheapest first. */
+static void test_schedule(void **state)
+{
+    (void)state;
+    vb_paired_options o;
+    vb_paired_options_init(&o);
+    o.min_pairs = 5;
+    o.max_pairs = 30;
+    o.time_budget = 100;
+    vb_paired_bench b[5];
+    vb_paired_report r;
+    memset(&r, 0, sizeof r);
+    r.benches = b;
+    r.nbenches = 5;
+    /* Next pairs: #0 10 s, #1 decided, #2 1 s, #3 30 s, #4 1 s (a tie with #2). */
+    sched_bench(&b[0], 6, 60, true);
+    sched_bench(&b[1], 6, 6, false);
+    sched_bench(&b[2], 6, 6, true);
+    sched_bench(&b[3], 6, 180, true);
+    sched_bench(&b[4], 6, 6, true);
+
+    /* A whole pass costs 42 s: it fits after 58 s, in suite order. */
+    assert_schedule(&r, &o, 58, (const size_t[]){0, 2, 3, 4}, 4, true);
+    /* After 80 s it does not: #2, #4 and #0 fit one after the other (92 s), #3 not (122 s). */
+    assert_schedule(&r, &o, 80, (const size_t[]){2, 4, 0}, 3, false);
+    /* After 97.5 s only the two cheapest fit (99.5 s); after 99.5 s nothing does: the end. */
+    assert_schedule(&r, &o, 97.5, (const size_t[]){2, 4}, 2, false);
+    assert_schedule(&r, &o, 99.5, NULL, 0, false);
+    /* No budget: whole passes, however long the run has been. */
+    o.time_budget = 0;
+    assert_schedule(&r, &o, 1e6, (const size_t[]){0, 2, 3, 4}, 4, true);
+    o.time_budget = 100;
+    /* A benchmark below min_pairs gets its pairs past the budget, and so does the whole pass. */
+    sched_bench(&b[3], 4, 120, true);
+    assert_schedule(&r, &o, 150, (const size_t[]){0, 2, 3, 4}, 4, true);
+    /* At max_pairs a benchmark is done even though undecided; done ones never come back. */
+    sched_bench(&b[3], 30, 900, true);
+    sched_bench(&b[0], 30, 300, true);
+    assert_schedule(&r, &o, 99, (const size_t[]){2}, 1, false);
+    sched_bench(&b[2], 6, 6, false);
+    sched_bench(&b[4], 6, 6, false);
+    assert_schedule(&r, &o, 0, NULL, 0, true);
 }
 
 /* Two builds of tests/perf/paired_fixture.c, alternated for real: the same build against
@@ -336,6 +413,7 @@ int main(void)
         cmocka_unit_test(test_ci_too_few_and_invalid),
         cmocka_unit_test(test_judge),
         cmocka_unit_test(test_reports),
+        cmocka_unit_test(test_schedule),
         cmocka_unit_test(test_run_two_builds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
