@@ -481,7 +481,9 @@ vb_status vb_paired_run(const char *base_binary, const char *head_binary, const 
         }
     }
     vb__free(order);
-    r->seconds = now_s() - t0;
+    if (r) {
+        r->seconds = now_s() - t0;
+    }
     char path[128];
     snprintf(path, sizeof path, "%s/results.json", c.dir);
     unlink(path);
