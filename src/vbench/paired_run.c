@@ -455,7 +455,7 @@ vb_status vb_paired_run(const char *base_binary, const char *head_binary, const 
     c.precision[1] = knows_option(&c, head_binary, "--precision");
     vb_paired_report *r = NULL;
     vb_status s = report_new(base_binary, head_binary, names, thresholds, n, &o, &r, err);
-    size_t *order = vb__calloc(n ? n : 1, sizeof *order);
+    size_t *order = s == VB_OK ? vb__calloc(n ? n : 1, sizeof *order) : NULL;
     if (s == VB_OK && !order) {
         s = vb__nomem(err);
     }
