@@ -84,22 +84,29 @@ typedef struct vb_paired_bench {
 
 /** The options of a paired comparison. Fill with vb_paired_options_init. */
 typedef struct vb_paired_options {
-    double threshold;    /**< default allowed slowdown, 0.05 (a benchmark's own overrides) */
-    double confidence;   /**< two-sided coverage of the intervals, 0.90: the verdict rests on
-                              one bound, so each bound is a one-sided 95% bound */
-    size_t min_pairs;    /**< pairs of every benchmark before any verdict, 5 (at least
-                              vb_signed_rank_min_pairs(confidence)) */
-    size_t max_pairs;    /**< no benchmark gets more, 30 */
-    double time_budget;  /**< seconds; no pair starts when it would end past it (min_pairs
-                              still complete); once a whole pass no longer fits, what is left
-                              goes to the undecided benchmarks cheapest first; 0: no budget */
-    double memory_floor; /**< bytes: a memory regression must also exceed this, 512 KiB */
-    double max_time;     /**< --max-time handed to each process, 0.25 s; each process also
-                              gets --min-rounds 1 --no-warmup, and --precision 0 when its
-                              --help has it (no early stop), unless extra_args say otherwise:
-                              the pairs, not the rounds, carry the statistics, and both sides
-                              are measured alike */
-    double timeout;      /**< seconds before one process is killed, 600 */
+    double threshold;         /**< default allowed slowdown, 0.05 (a benchmark's own overrides) */
+    double confidence;        /**< two-sided coverage of the interval that finds no change, 0.90:
+                                   unchanged when its upper bound is within the threshold (a
+                                   one-sided 95% bound) */
+    double change_confidence; /**< two-sided coverage of the interval that finds a change,
+                                   0.98 (at least `confidence`): a regression when its lower
+                                   bound exceeds the threshold (a one-sided 99% bound; 7 pairs
+                                   at least), an improvement when its upper bound is below the
+                                   threshold's inverse; between the two a benchmark is
+                                   inconclusive and gets more pairs */
+    size_t min_pairs;         /**< pairs of every benchmark before any verdict, 5 (at least
+                                   vb_signed_rank_min_pairs(confidence)) */
+    size_t max_pairs;         /**< no benchmark gets more, 45 */
+    double time_budget;       /**< seconds; no pair starts when it would end past it (min_pairs
+                                   still complete); once a whole pass no longer fits, what is left
+                                   goes to the undecided benchmarks cheapest first; 0: no budget */
+    double memory_floor;      /**< bytes: a memory regression must also exceed this, 512 KiB */
+    double max_time;          /**< --max-time handed to each process, 0.25 s; each process also
+                                   gets --min-rounds 1 --no-warmup, and --precision 0 when its
+                                   --help has it (no early stop), unless extra_args say otherwise:
+                                   the pairs, not the rounds, carry the statistics, and both sides
+                                   are measured alike */
+    double timeout;           /**< seconds before one process is killed, 600 */
     const char *const *extra_args; /**< more arguments for every process, NULL-terminated */
 } vb_paired_options;
 

@@ -93,6 +93,13 @@ bool vb__paired_parse(int argc, char **argv, int *i, vb__paired_cli *pc, bool *b
             *bad = true;
         }
         pc->opts.confidence = c;
+    } else if ((v = value(argc, argv, i, "--change-confidence", bad))) {
+        double c;
+        if (!percent("--change-confidence", v, &c) || c >= 1) {
+            fprintf(stderr, "vbench: --change-confidence wants a percentage below 100\n");
+            *bad = true;
+        }
+        pc->opts.change_confidence = c;
     } else if ((v = value(argc, argv, i, "--memory-floor", bad))) {
         double mb;
         if (!vb__parse_double(v, &mb) || mb < 0) {

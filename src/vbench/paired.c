@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "paired_internal.h"
 #include "vbench/paired.h"
 
 void vb_paired_options_init(vb_paired_options *o)
@@ -11,8 +12,9 @@ void vb_paired_options_init(vb_paired_options *o)
     memset(o, 0, sizeof *o);
     o->threshold = 0.05;
     o->confidence = 0.90;
+    o->change_confidence = 0.98;
     o->min_pairs = 5;
-    o->max_pairs = 30;
+    o->max_pairs = 45;
     o->memory_floor = 512.0 * 1024;
     o->max_time = 0.25;
     o->timeout = 600;
@@ -41,20 +43,47 @@ static double median_of(double *values, size_t n)
     return vb_stats_median_sorted(values, n);
 }
 
-/* The verdict of an interval [low, high] of a shift against the allowed growth `up` (> 0)
-   and the allowed shrinking `down` (> 0) below which it is an improvement. */
-static vb_paired_verdict verdict_of(double low, double high, double up, double down)
+/* The two intervals of one metric, on the scale of the differences: `keep` at the options'
+   confidence, `change` at their change_confidence (wider; confidence 0 when too few pairs). */
+typedef struct intervals {
+    vb_shift_ci keep, change;
+} intervals;
+
+double vb__paired_change_confidence(const vb_paired_options *o)
 {
-    if (low > up) {
+    return o->change_confidence > o->confidence ? o->change_confidence : o->confidence;
+}
+
+static bool intervals_of(const double *d, size_t n, const vb_paired_options *o, intervals *iv)
+{
+    return vb_signed_rank_ci(d, n, o->confidence, &iv->keep, NULL) == VB_OK &&
+           vb_signed_rank_ci(d, n, vb__paired_change_confidence(o), &iv->change, NULL) == VB_OK;
+}
+
+/* The verdict against the allowed growth `up` (> 0) and the allowed shrinking `down` (> 0):
+   a change needs the wide interval beyond the threshold, no change needs the narrow one's
+   upper bound within it (and not below -down: an improvement not yet confirmed); anything
+   else is inconclusive. The wide interval contains the narrow one. */
+static vb_paired_verdict verdict_of(const intervals *iv, double up, double down)
+{
+    const vb_shift_ci *c = &iv->change, *k = &iv->keep;
+    if (c->confidence > 0 && c->low > up) {
         return VB_PAIRED_REGRESSION;
     }
-    if (high < -down) {
+    if (c->confidence > 0 && c->high < -down) {
         return VB_PAIRED_IMPROVEMENT;
     }
-    if (high <= up) {
+    if (k->confidence > 0 && k->high <= up && k->high >= -down) {
         return VB_PAIRED_UNCHANGED;
     }
-    return VB_PAIRED_INCONCLUSIVE;
+    return VB_PAIRED_INCONCLUSIVE; /* or a change the wide interval does not confirm yet */
+}
+
+/* The interval a report shows: the one that decided the verdict (the narrow one for
+   unchanged, the wide one otherwise, when it exists). */
+static const vb_shift_ci *shown(const intervals *iv, vb_paired_verdict v)
+{
+    return v == VB_PAIRED_UNCHANGED || iv->change.confidence <= 0 ? &iv->keep : &iv->change;
 }
 
 /* Time: the interval of the log ratios, exponentiated. */
@@ -78,18 +107,19 @@ static void judge_time(vb_paired_bench *b, const vb_paired_options *o, double t,
         tmp[i] = b->head[i].median;
     }
     m->head = median_of(tmp, n);
-    vb_shift_ci ci;
-    if (vb_signed_rank_ci(d, n, o->confidence, &ci, NULL) != VB_OK) {
+    intervals iv;
+    if (!intervals_of(d, n, o, &iv)) {
         return;
     }
-    m->ratio = exp(ci.estimate);
-    if (ci.confidence > 0) {
-        m->low = exp(ci.low);
-        m->high = exp(ci.high);
-        m->confidence = ci.confidence;
+    m->ratio = exp(iv.keep.estimate);
+    if (iv.keep.confidence > 0) {
         if (n >= o->min_pairs) {
-            m->verdict = verdict_of(ci.low, ci.high, log1p(t), log1p(t));
+            m->verdict = verdict_of(&iv, log1p(t), log1p(t));
         }
+        const vb_shift_ci *ci = shown(&iv, m->verdict);
+        m->low = exp(ci->low);
+        m->high = exp(ci->high);
+        m->confidence = ci->confidence;
     }
 }
 
@@ -115,21 +145,22 @@ static void judge_memory(vb_paired_bench *b, const vb_paired_options *o, double 
         tmp[i] = (double)(heap ? b->head[i].heap_peak : b->head[i].peak_rss);
     }
     m->head = median_of(tmp, n);
-    vb_shift_ci ci;
-    if (vb_signed_rank_ci(d, n, o->confidence, &ci, NULL) != VB_OK) {
+    intervals iv;
+    if (!intervals_of(d, n, o, &iv)) {
         return;
     }
     const double base = m->base > 0 ? m->base : 1;
-    m->ratio = 1 + ci.estimate / base;
-    if (ci.confidence > 0) {
-        m->low = 1 + ci.low / base;
-        m->high = 1 + ci.high / base;
-        m->confidence = ci.confidence;
+    m->ratio = 1 + iv.keep.estimate / base;
+    if (iv.keep.confidence > 0) {
         const double up = fmax(t * m->base, o->memory_floor);
         const double down = fmax(t / (1 + t) * m->base, o->memory_floor);
         if (n >= o->min_pairs) {
-            m->verdict = verdict_of(ci.low, ci.high, up, down);
+            m->verdict = verdict_of(&iv, up, down);
         }
+        const vb_shift_ci *ci = shown(&iv, m->verdict);
+        m->low = 1 + ci->low / base;
+        m->high = 1 + ci->high / base;
+        m->confidence = ci->confidence;
     }
 }
 

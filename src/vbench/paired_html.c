@@ -187,9 +187,10 @@ vb_status vb_paired_write_html(const vb_paired_report *r, const char *path, vb_e
     vb__paired_passes(r, passes, sizeof passes);
     fprintf(out,
             "</code>, run in alternation: %zu benchmarks, %s, %.1f min. A benchmark "
-            "fails when the whole %.0f%% interval of its change lies above +%.0f%%.</p>\n",
-            r->nbenches, passes, r->seconds / 60, r->options.confidence * 100,
-            r->options.threshold * 100);
+            "fails when the whole %.0f%% interval of its change lies above +%.0f%%; it is "
+            "unchanged when the %.0f%% interval lies below.</p>\n",
+            r->nbenches, passes, r->seconds / 60, vb__paired_change_confidence(&r->options) * 100,
+            r->options.threshold * 100, r->options.confidence * 100);
     const bool fail = r->regressions > 0 || r->failures > 0;
     fprintf(out, "<p class=\"summary %s\">", fail ? "fail" : "pass");
     vb__xml_escape(out, summary);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Helpers shared by the paired comparison's reports (paired_report.c, paired_html.c). */
+/* Helpers shared by the paired comparison's judge, run and reports. */
 #ifndef VBENCH_PAIRED_INTERNAL_H
 #define VBENCH_PAIRED_INTERNAL_H
 
@@ -17,6 +17,8 @@ const char *vb__paired_bench_status(const vb_paired_bench *b, char *buf, size_t 
 const vb_paired_bench **vb__paired_row_order(const vb_paired_report *r);
 /* "5 passes", or "5 passes and 31 pairs in the budget's rest" */
 void vb__paired_passes(const vb_paired_report *r, char *buf, size_t size);
+/* The coverage a change needs: change_confidence, or confidence when that is higher. */
+double vb__paired_change_confidence(const vb_paired_options *o);
 /* "1 regression, 0 improvements, ..." */
 void vb__paired_summary(const vb_paired_report *r, char *buf, size_t size);
 

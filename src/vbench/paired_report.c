@@ -123,10 +123,12 @@ void vb_paired_print(FILE *out, const vb_paired_report *r, bool color)
     if (!order) {
         return;
     }
-    fprintf(out, "\nPaired comparison: base %s vs head %s, threshold %.1f%%, %.0f%% intervals\n",
+    fprintf(out,
+            "\nPaired comparison: base %s vs head %s, threshold %.1f%%, %.0f%% intervals "
+            "(%.0f%% for a change)\n",
             r->base_commit[0] ? r->base_commit : r->base_binary,
             r->head_commit[0] ? r->head_commit : r->head_binary, r->options.threshold * 100,
-            r->options.confidence * 100);
+            r->options.confidence * 100, vb__paired_change_confidence(&r->options) * 100);
     fprintf(out, "%-44s %5s %10s %10s  %-28s %-10s %-10s %s\n", "benchmark", "pairs", "base",
             "head", "time change [interval]", "peak RSS", "heap peak", "verdict");
     for (size_t k = 0; k < r->nbenches; k++) {
@@ -198,10 +200,12 @@ vb_status vb_paired_write_markdown(const vb_paired_report *r, const char *path, 
     fprintf(f,
             "base `%s` against head `%s`, run in alternation on one machine: %zu benchmarks, "
             "%s, %.1f min. A benchmark fails when the whole %.0f%% interval of its "
-            "change lies above +%.0f%% (its own threshold where it sets one).\n\n",
+            "change lies above +%.0f%% (its own threshold where it sets one); it is unchanged "
+            "when the %.0f%% interval lies below.\n\n",
             r->base_commit[0] ? r->base_commit : "base",
             r->head_commit[0] ? r->head_commit : "head", r->nbenches, passes, r->seconds / 60,
-            r->options.confidence * 100, r->options.threshold * 100);
+            vb__paired_change_confidence(&r->options) * 100, r->options.threshold * 100,
+            r->options.confidence * 100);
     fprintf(f, "**%s**\n\n", summary);
     fprintf(f, "| benchmark | pairs | base | head | time change [interval] | peak RSS | "
                "heap peak | verdict |\n|---|---:|---:|---:|---|---|---|---|\n");
@@ -282,12 +286,14 @@ vb_status vb_paired_write_json(const vb_paired_report *r, const char *path, vb_e
 {
     const vb_paired_options *o = &r->options;
     json_t *root = json_pack(
-        "{s:s, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:f, s:f, s:I, s:I, s:f, s:f, s:f}, s:I, s:I, s:f, "
+        "{s:s, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:f, s:f, s:f, s:I, s:I, s:f, s:f, s:f}, s:I, s:I, "
+        "s:f, "
         "s:{s:I, s:I, s:I, s:I, s:I}}",
         "schema", "vbench-paired/1", "base", "binary", r->base_binary, "commit", r->base_commit,
         "head", "binary", r->head_binary, "commit", r->head_commit, "options", "threshold",
-        o->threshold, "confidence", o->confidence, "min_pairs", (json_int_t)o->min_pairs,
-        "max_pairs", (json_int_t)o->max_pairs, "time_budget", o->time_budget, "memory_floor_bytes",
+        o->threshold, "confidence", o->confidence, "change_confidence",
+        vb__paired_change_confidence(o), "min_pairs", (json_int_t)o->min_pairs, "max_pairs",
+        (json_int_t)o->max_pairs, "time_budget", o->time_budget, "memory_floor_bytes",
         o->memory_floor, "max_time", o->max_time, "passes", (json_int_t)r->passes, "budget_pairs",
         (json_int_t)r->budget_pairs, "seconds", r->seconds, "summary", "regressions",
         (json_int_t)r->regressions, "improvements", (json_int_t)r->improvements, "inconclusive",

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "paired_internal.h"
 #include "vbench/paired.h"
 
 enum { MAX_ARGS = 64 };
@@ -430,11 +431,13 @@ vb_status vb_paired_run(const char *base_binary, const char *head_binary, const 
         vb_paired_options_init(&o);
     }
     const size_t least = vb_signed_rank_min_pairs(o.confidence);
-    if (!base_binary || !head_binary || !out || (n > 0 && !names) || least == 0) {
+    if (!base_binary || !head_binary || !out || (n > 0 && !names) || least == 0 ||
+        vb_signed_rank_min_pairs(o.change_confidence) == 0) {
         return vb__error(err, VB_ERR_INVALID,
-                         "a paired run needs two binaries, names and a "
-                         "confidence between 0 and 1");
+                         "a paired run needs two binaries, names and confidences between "
+                         "0 and 1");
     }
+    o.change_confidence = vb__paired_change_confidence(&o);
     o.min_pairs = o.min_pairs < least ? least : o.min_pairs;
     o.max_pairs = o.max_pairs < o.min_pairs ? o.min_pairs : o.max_pairs;
     const char *bins[] = {base_binary, head_binary};

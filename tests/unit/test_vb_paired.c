@@ -173,10 +173,38 @@ static void test_judge(void **state)
     vb_paired_judge(&b, &o);
     assert_int_equal(b.time.verdict, VB_PAIRED_INCONCLUSIVE);
     drop(&b);
-    const double faster[] = {0.80, 0.82, 0.79, 0.81, 0.80, 0.83};
-    fill(&b, 6, faster, 20 * mib, 20 * mib);
+    const double faster[] = {0.80, 0.82, 0.79, 0.81, 0.80, 0.83, 0.81};
+    fill(&b, 7, faster, 20 * mib, 20 * mib);
     vb_paired_judge(&b, &o);
     assert_int_equal(b.time.verdict, VB_PAIRED_IMPROVEMENT);
+    drop(&b);
+    /* Six pairs give no 98% interval (2^-6 > 1% in each tail): a change needs seven, so
+       six pairs 20% faster are inconclusive; with a change confidence of 90% they suffice. */
+    fill(&b, 6, faster, 20 * mib, 20 * mib);
+    vb_paired_judge(&b, &o);
+    assert_int_equal(b.time.verdict, VB_PAIRED_INCONCLUSIVE);
+    o.change_confidence = 0.90;
+    vb_paired_judge(&b, &o);
+    assert_int_equal(b.time.verdict, VB_PAIRED_IMPROVEMENT);
+    o.change_confidence = 0.98;
+    drop(&b);
+
+    /* Two builds of one commit once read these five pairs on a busy machine (flat_memory,
+       head slower in each): the 90% interval [min, max] lies above +5%, yet no change is found
+       before the 98% interval exists; it is shown until then. Two more such pairs make the
+       98% interval, [min, max] of seven (coverage 1 - 2/2^7), and it lies above: regression. */
+    const double drifted[] = {1.075, 1.080, 1.164, 1.086, 1.083, 1.079, 1.090};
+    fill(&b, 5, drifted, 20 * mib, 20 * mib);
+    vb_paired_judge(&b, &o);
+    assert_int_equal(b.time.verdict, VB_PAIRED_INCONCLUSIVE);
+    assert_true(fabs(b.time.confidence - (1 - 2.0 / 32)) < 1e-12);
+    assert_true(fabs(b.time.low - 1.075) < 1e-9 && fabs(b.time.high - 1.164) < 1e-9);
+    drop(&b);
+    fill(&b, 7, drifted, 20 * mib, 20 * mib);
+    vb_paired_judge(&b, &o);
+    assert_int_equal(b.time.verdict, VB_PAIRED_REGRESSION);
+    assert_true(fabs(b.time.confidence - (1 - 2.0 / 128)) < 1e-12);
+    assert_true(fabs(b.time.low - 1.075) < 1e-9 && fabs(b.time.high - 1.164) < 1e-9);
     drop(&b);
 
     /* Four pairs cannot give a 90% interval (2^-4 > 5% in each tail): not judged. */
@@ -185,9 +213,13 @@ static void test_judge(void **state)
     assert_int_equal(b.time.verdict, VB_PAIRED_NOT_JUDGED);
     drop(&b);
 
-    /* Memory: +10% of 20 MiB is a regression; +300 KiB of 2 MiB is above 5% but under the
-       512 KiB floor. */
+    /* Memory: +10% of 20 MiB is a regression (seven pairs, as for time); +300 KiB of 2 MiB
+       is above 5% but under the 512 KiB floor. */
     fill(&b, 6, same, 20 * mib, 22 * mib);
+    vb_paired_judge(&b, &o);
+    assert_int_equal(b.peak_rss.verdict, VB_PAIRED_INCONCLUSIVE);
+    drop(&b);
+    fill(&b, 7, same, 20 * mib, 22 * mib);
     vb_paired_judge(&b, &o);
     assert_int_equal(b.peak_rss.verdict, VB_PAIRED_REGRESSION);
     assert_true(fabs(b.peak_rss.ratio - 1.10) < 1e-9);
@@ -229,11 +261,11 @@ static void test_reports(void **state)
     snprintf(r.head_commit, sizeof r.head_commit, "bbbb");
     r.options = o;
     vb_paired_bench benches[2];
-    const double slower[] = {1.20, 1.21, 1.19, 1.20, 1.22, 1.18};
-    const double same[] = {1.01, 0.99, 1.00, 1.02, 0.98, 1.00};
-    fill(&benches[0], 6, same, 1048576, 1048576);
+    const double slower[] = {1.20, 1.21, 1.19, 1.20, 1.22, 1.18, 1.20};
+    const double same[] = {1.01, 0.99, 1.00, 1.02, 0.98, 1.00, 1.01};
+    fill(&benches[0], 7, same, 1048576, 1048576);
     snprintf(benches[0].name, sizeof benches[0].name, "a/unchanged");
-    fill(&benches[1], 6, slower, 1048576, 1048576);
+    fill(&benches[1], 7, slower, 1048576, 1048576);
     snprintf(benches[1].name, sizeof benches[1].name, "b/slower<&>");
     for (int i = 0; i < 2; i++) {
         benches[i].threshold = o.threshold;
@@ -264,7 +296,15 @@ static void test_reports(void **state)
     const json_t *t = json_object_get(b1, "time");
     assert_string_equal(json_string_value(json_object_get(t, "verdict")), "regression");
     assert_true(fabs(json_real_value(json_object_get(t, "ratio")) - 1.20) < 0.01);
-    assert_int_equal(json_array_size(json_object_get(json_object_get(b1, "samples"), "head")), 6);
+    assert_int_equal(json_array_size(json_object_get(json_object_get(b1, "samples"), "head")), 7);
+    /* The regression's interval is the 98% one that decided it; the unchanged one's the 90%. */
+    assert_true(json_real_value(json_object_get(t, "confidence")) >= 0.98);
+    const json_t *t0 =
+        json_object_get(json_array_get(json_object_get(root, "benchmarks"), 0), "time");
+    assert_true(json_real_value(json_object_get(t0, "confidence")) >= 0.90 &&
+                json_real_value(json_object_get(t0, "confidence")) < 0.98);
+    const json_t *opts = json_object_get(root, "options");
+    assert_true(fabs(json_real_value(json_object_get(opts, "change_confidence")) - 0.98) < 1e-12);
     json_decref(root);
 
     assert_int_equal(vb_paired_write_markdown(&r, path, NULL), VB_OK);
@@ -274,6 +314,7 @@ static void test_reports(void **state)
     assert_true(strstr(md, "b/slower") < strstr(md, "a/unchanged"));
     assert_non_null(strstr(md, "**REGRESSION (time)**"));
     assert_non_null(strstr(md, "5 passes and 3 pairs in the budget's rest"));
+    assert_non_null(strstr(md, "whole 98% interval of its change lies above +5%"));
 
     assert_int_equal(vb_paired_write_html(&r, path, NULL), VB_OK);
     const char *html = slurp(path);
@@ -381,8 +422,9 @@ static void test_run_two_builds(void **state)
     assert_true(r->benches[0].peak_rss.present);
     vb_paired_report_free(r);
 
-    /* Six pairs at most are enough to see twice the work and twice the memory. */
-    o.max_pairs = 6;
+    /* Seven pairs at most, the fewest of a 98% interval, are enough to see twice the work and
+       twice the memory. */
+    o.max_pairs = 7;
     assert_int_equal(
         vb_paired_run(PAIRED_BASE, PAIRED_SLOW, names, NULL, 3, &o, NULL, NULL, &r, &e), VB_OK);
     assert_int_equal(r->benches[0].time.verdict, VB_PAIRED_REGRESSION);
