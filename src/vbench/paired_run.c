@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "paired_internal.h"
 #include "vbench/paired.h"
 
 enum { MAX_ARGS = 64 };
@@ -437,7 +436,6 @@ vb_status vb_paired_run(const char *base_binary, const char *head_binary, const 
                          "a paired run needs two binaries, names and confidences between "
                          "0 and 1");
     }
-    o.change_confidence = vb__paired_change_confidence(&o);
     o.min_pairs = o.min_pairs < least ? least : o.min_pairs;
     o.max_pairs = o.max_pairs < o.min_pairs ? o.min_pairs : o.max_pairs;
     const char *bins[] = {base_binary, head_binary};

@@ -135,6 +135,22 @@ static void drop(vb_paired_bench *b)
     free(b->head);
 }
 
+/* Judges `n` pairs of `factors` with the default options and asserts the time verdict and the
+   interval shown: its coverage and its bounds. */
+static void assert_time_judged(size_t n, const double *factors, vb_paired_verdict verdict,
+                               double coverage, double low, double high)
+{
+    vb_paired_options o;
+    vb_paired_options_init(&o);
+    vb_paired_bench b;
+    fill(&b, n, factors, 1048576, 1048576);
+    vb_paired_judge(&b, &o);
+    assert_int_equal(b.time.verdict, verdict);
+    assert_true(fabs(b.time.confidence - coverage) < 1e-12);
+    assert_true(fabs(b.time.low - low) < 1e-9 && fabs(b.time.high - high) < 1e-9);
+    drop(&b);
+}
+
 static void test_judge(void **state)
 {
     (void)state;
@@ -194,18 +210,8 @@ static void test_judge(void **state)
        before the 98% interval exists; it is shown until then. Two more such pairs make the
        98% interval, [min, max] of seven (coverage 1 - 2/2^7), and it lies above: regression. */
     const double drifted[] = {1.075, 1.080, 1.164, 1.086, 1.083, 1.079, 1.090};
-    fill(&b, 5, drifted, 20 * mib, 20 * mib);
-    vb_paired_judge(&b, &o);
-    assert_int_equal(b.time.verdict, VB_PAIRED_INCONCLUSIVE);
-    assert_true(fabs(b.time.confidence - (1 - 2.0 / 32)) < 1e-12);
-    assert_true(fabs(b.time.low - 1.075) < 1e-9 && fabs(b.time.high - 1.164) < 1e-9);
-    drop(&b);
-    fill(&b, 7, drifted, 20 * mib, 20 * mib);
-    vb_paired_judge(&b, &o);
-    assert_int_equal(b.time.verdict, VB_PAIRED_REGRESSION);
-    assert_true(fabs(b.time.confidence - (1 - 2.0 / 128)) < 1e-12);
-    assert_true(fabs(b.time.low - 1.075) < 1e-9 && fabs(b.time.high - 1.164) < 1e-9);
-    drop(&b);
+    assert_time_judged(5, drifted, VB_PAIRED_INCONCLUSIVE, 1 - 2.0 / 32, 1.075, 1.164);
+    assert_time_judged(7, drifted, VB_PAIRED_REGRESSION, 1 - 2.0 / 128, 1.075, 1.164);
 
     /* Four pairs cannot give a 90% interval (2^-4 > 5% in each tail): not judged. */
     fill(&b, 4, slower, 20 * mib, 20 * mib);
