@@ -127,7 +127,8 @@ VB_BENCHMARK(import_1gb_rss, .group = "memory", .marks = "performance,memory,imp
              .heap_round = VB_OFF, .max_rss_mb = IMPORT_MAX_RSS_MB, .max_mean_s = 30.0,
              .threads = 2);
 
-/* 16b. The same with the dense 1 GB export (about 3.7 M records: more rows for the writer). */
+/* 16b. The same with the dense 1 GB export (about 3.7 M records: more rows for the writer);
+ * two threads, as vt_import's default. */
 static int dense_1gb(vb_state *st)
 {
     export_ctx *e = &exports[0];
@@ -147,7 +148,8 @@ static void import_1gb_dense_rss(vb_state *st)
 }
 VB_BENCHMARK(import_1gb_dense_rss, .group = "memory", .marks = "performance,memory,import",
              .setup = dense_1gb, .pedantic = 1, .rounds = 1, .iterations = 1, .warmup_rounds = 0,
-             .heap_round = VB_OFF, .max_rss_mb = IMPORT_MAX_RSS_MB, .max_mean_s = 30.0);
+             .heap_round = VB_OFF, .max_rss_mb = IMPORT_MAX_RSS_MB, .max_mean_s = 30.0,
+             .threads = 2);
 
 /* 17. Flat memory: the peak RSS of importing 10 MB, 100 MB and 1 GB exports; the largest
  * over the smallest stays under 1.5. */
