@@ -68,6 +68,12 @@ cmake -S . -B "$head_build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$head_build" --target vitals_bench -j "$jobs" >/dev/null
 built=$(date +%s)
 say "builds took $((built - start)) s; comparing base $short with head"
+# Both builds read the same generated inputs, this tree's (unless VITALS_PERF_CACHE says
+# otherwise): the two sides of a pair must not differ by how much of their own copy of an
+# input the page cache still holds (tests/perf/perf_inputs.c, warm()), and the base's build
+# does not generate its own 2.7 GB of them.
+VITALS_PERF_CACHE="${VITALS_PERF_CACHE:-$(cd "$head_build" && pwd)/perf-inputs}"
+export VITALS_PERF_CACHE
 
 # Unless COMPARE_BUDGET says otherwise, measure for what is left of 9.5 minutes after the
 # builds (at least 2 minutes), so that a comparison from a clean checkout ends within 10.

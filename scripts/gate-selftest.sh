@@ -112,6 +112,11 @@ say "building the base, the unchanged copy and the mutants of $short"
 build "$out/base"
 build "$out/same"
 base="$out/base/build/tests/perf/vitals_bench"
+# Every build reads the same generated inputs, the base's (unless VITALS_PERF_CACHE says
+# otherwise): the two sides of a pair must not differ by how much of their own copy of an
+# input the page cache still holds (tests/perf/perf_inputs.c, warm()).
+VITALS_PERF_CACHE="${VITALS_PERF_CACHE:-$(cd "$out/base/build" && pwd)/perf-inputs}"
+export VITALS_PERF_CACHE
 mutants="$out/mutants.list"
 : >"$mutants"
 while IFS=';' read -r name patch targets k110 k125 what; do
