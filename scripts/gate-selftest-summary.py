@@ -51,21 +51,34 @@ def mutant_metric(name):
     return "peak_rss" if "memory" in name or "rss" in name else "time"
 
 
+# The metrics of a paired report's benchmark; "cpu" is there for a benchmark of two threads.
+METRICS = ("time", "cpu", "peak_rss", "heap_peak")
+
+
+def detected(bench, key):
+    """Whether the gate flagged the mutant's metric: for time, the wall time or the CPU time
+    (a benchmark of two threads is judged on both; either regression fails it)."""
+    keys = ("time", "cpu") if key == "time" else (key,)
+    return any(metric_of(bench, k) == "regression" for k in keys)
+
+
 def measured_slowdown(benches, key):
-    """head / base over every pair of every run: exp(HL of log ratios) for time, 1 + HL of the
-    differences / median base for memory."""
+    """head / base over every pair of every run: exp(HL of log ratios) for time (the sample's
+    "median") and CPU time ("cpu", absent when not measured), 1 + HL of the differences /
+    median base for memory."""
     d, base = [], []
     for b in benches:
         for x, y in zip(b["samples"]["base"], b["samples"]["head"]):
-            if key == "time":
-                if x["median"] > 0 and y["median"] > 0:
-                    d.append(math.log(y["median"] / x["median"]))
+            if key in ("time", "cpu"):
+                field = "median" if key == "time" else "cpu"
+                if x.get(field, 0) > 0 and y.get(field, 0) > 0:
+                    d.append(math.log(y[field] / x[field]))
             elif x[key] >= 0 and y[key] >= 0:
                 d.append(y[key] - x[key])
                 base.append(x[key])
     if not d:
         return float("nan"), 0
-    if key == "time":
+    if key in ("time", "cpu"):
         return math.exp(hodges_lehmann(d)), len(d)
     return 1 + hodges_lehmann(d) / statistics.median(base), len(d)
 
@@ -89,7 +102,7 @@ def main():
         r = load(p)
         seconds.append(r["seconds"])
         for b in r["benchmarks"]:
-            verdicts = [metric_of(b, k) for k in ("time", "peak_rss", "heap_peak")]
+            verdicts = [metric_of(b, k) for k in METRICS]
             if "regression" in verdicts or b.get("head_failed"):
                 alarms += 1
                 alarm_lines.append(f"{os.path.basename(p)}: {b['name']} {b['verdict']}")
@@ -134,8 +147,9 @@ def main():
 
     # Mutants.
     out.append("\n## Planted slowdowns: paired comparisons against the unchanged build\n")
-    out.append("| mutant | planted | benchmark | metric | measured slowdown (pairs) | detected |")
-    out.append("|---|---|---|---|---|---|")
+    out.append("| mutant | planted | benchmark | metric | measured slowdown (pairs) | CPU time | "
+               "detected |")
+    out.append("|---|---|---|---|---|---|---|")
     totals = {}
     for name in man:
         for level in ("1.10", "1.25"):
@@ -149,7 +163,9 @@ def main():
                     per_bench.setdefault(b["name"], []).append(b)
             for bname, bs in sorted(per_bench.items()):
                 slow, pairs = measured_slowdown(bs, key)
-                hits = sum(1 for b in bs if metric_of(b, key) == "regression")
+                cpu, cpu_pairs = measured_slowdown(bs, "cpu") if key == "time" else (0, 0)
+                cpu_cell = f"{cpu:.3f}" if cpu_pairs else "-"
+                hits = sum(1 for b in bs if detected(b, key))
                 t = totals.setdefault(level, [0, 0, []])
                 # A knob that did not slow this benchmark beyond the gate's threshold (measured
                 # over every pair of every comparison) planted nothing the gate should flag
@@ -157,12 +173,12 @@ def main():
                 threshold = max(b.get("threshold", 0.05) for b in bs)
                 if not slow >= 1 + threshold:
                     out.append(f"| {name} | {level}x | `{bname}` | {key} | {slow:.3f} ({pairs}) | "
-                               f"{hits}/{len(bs)}, not counted: not slowed beyond "
+                               f"{cpu_cell} | {hits}/{len(bs)}, not counted: not slowed beyond "
                                f"+{threshold:.0%} |")
                     t[2].append(f"{name} {level}x on `{bname}` ({slow:.3f})")
                     continue
                 out.append(f"| {name} | {level}x | `{bname}` | {key} | {slow:.3f} ({pairs}) | "
-                           f"{hits}/{len(bs)} |")
+                           f"{cpu_cell} | {hits}/{len(bs)} |")
                 t[0] += hits
                 t[1] += len(bs)
     out.append("")

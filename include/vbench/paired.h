@@ -56,6 +56,8 @@ typedef struct vb_paired_sample {
     double median;     /**< median seconds per iteration of the process's rounds */
     int64_t peak_rss;  /**< bytes */
     int64_t heap_peak; /**< bytes */
+    double cpu;        /**< median CPU seconds per iteration, every thread (a benchmark of
+                            .threads >= 2); 0 when not measured */
 } vb_paired_sample;
 
 /** The comparison of one metric: head against base. */
@@ -79,7 +81,13 @@ typedef struct vb_paired_bench {
     bool head_failed; /**< that side was head: the change broke the benchmark */
     bool missing;     /**< the base suite has no such benchmark (new in head) */
     char msg[256];
-    vb_paired_metric time, peak_rss, heap_peak;
+    vb_paired_metric time; /**< wall time */
+    /** CPU time, every thread: judged like the time, when both sides measured it in every
+        pair (a benchmark of .threads >= 2). Its wall time also depends on how many cores it
+        gets, which another process on the machine decides; its CPU time much less so, and
+        it still shows the work that a change adds. */
+    vb_paired_metric cpu;
+    vb_paired_metric peak_rss, heap_peak;
 } vb_paired_bench;
 
 /** The options of a paired comparison. Fill with vb_paired_options_init. */
@@ -114,14 +122,15 @@ typedef struct vb_paired_options {
 void vb_paired_options_init(vb_paired_options *o);
 
 /**
- * Recomputes the three metrics and their verdicts of `b` from its samples: the time on log
- * ratios (an interval of exp(HL) of log(head / base)), peak RSS and heap peak on byte
+ * Recomputes the metrics and their verdicts of `b` from its samples: the time and the CPU time
+ * on log ratios (an interval of exp(HL) of log(head / base)), peak RSS and heap peak on byte
  * differences relative to the base's median (a regression must also exceed memory_floor).
  * A failed or missing benchmark, or fewer than min_pairs pairs, is not judged.
  */
 void vb_paired_judge(vb_paired_bench *b, const vb_paired_options *o);
 
-/** The worst verdict of a benchmark over its metrics (regression before inconclusive). */
+/** The worst verdict of a benchmark over its metrics (regression before inconclusive): a
+    regression of any metric is the benchmark's, whatever the others say. */
 vb_paired_verdict vb_paired_bench_verdict(const vb_paired_bench *b);
 
 /** A whole comparison: what was compared, how, and each benchmark's outcome. */

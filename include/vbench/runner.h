@@ -79,6 +79,8 @@ typedef struct vb_repetition {
     uint64_t rounds, iterations;
     int64_t peak_rss, heap_peak; /* bytes, -1 n/a */
     double wall_time;            /* seconds, start to result of this process */
+    double cpu_median;           /* CPU seconds per iteration, every thread of the process, the
+                                    median of its rounds; 0 when not measured */
 } vb_repetition;
 
 /** A named counter set by vb_counter_set. */
@@ -111,6 +113,11 @@ typedef struct vb_result {
     double wall_time;       /**< seconds from start to result, calibration and every repetition
                                  included */
     double items_per_iter, bytes_per_iter; /**< 0 when not set */
+    /** CPU seconds per iteration, every thread of the process, pauses left out: the median of
+        the rounds (over repetitions, the median of the processes' medians). Measured for a
+        benchmark with .threads >= 2 only, whose wall time also depends on how many cores it
+        gets; 0 when not measured. */
+    double cpu_median;
     vb_counter counters[VB_MAX_COUNTERS];
     size_t ncounters;
     int64_t peak_rss;    /**< bytes: the processes' highest high-water mark */

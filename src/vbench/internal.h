@@ -44,7 +44,11 @@ struct vb__run {
     uint64_t paused_ns;
     bool paused;
     uint64_t elapsed_ns; /* of the last round, pauses left out */
-    bool heap_round;     /* count the heap around this round's loop */
+    /* The process's CPU time (every thread) around the same loop, pauses left out: read
+       only when `cpu` (a benchmark of .threads >= 2), outside the wall clock's span. */
+    bool cpu;
+    uint64_t cpu_start_ns, cpu_pause_start_ns, cpu_paused_ns, cpu_elapsed_ns;
+    bool heap_round; /* count the heap around this round's loop */
     bool heap_done;
     vb_heap_counts heap;
     bool hw_round; /* read the hardware counters around this round's loop */

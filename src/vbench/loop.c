@@ -2,12 +2,23 @@
 /* The timed loop's edges (start and stop of the clock) and what a body calls inside it. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 
 static uint64_t now(const struct vb__run *r)
 {
     return r->clock->now_ns(r->clock->ctx);
+}
+
+/* The CPU time of the whole process, every thread, in ns (0 when it cannot be read). */
+static uint64_t cpu_now(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0) {
+        return 0;
+    }
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 void vb__round_reset(vb_state *st, uint64_t iterations)
@@ -19,6 +30,8 @@ void vb__round_reset(vb_state *st, uint64_t iterations)
     r->paused = false;
     r->paused_ns = 0;
     r->elapsed_ns = 0;
+    r->cpu_paused_ns = 0;
+    r->cpu_elapsed_ns = 0;
     r->heap_done = false;
 }
 
@@ -41,12 +54,17 @@ bool vb__loop_edge(vb_state *st)
         if (r->callgrind) {
             vb__callgrind_toggle();
         }
-        /* The clock is read last on the way in and first on the way out. */
+        /* The clock is read last on the way in and first on the way out (the CPU clock just
+           outside it). */
+        if (r->cpu) {
+            r->cpu_start_ns = cpu_now();
+        }
         r->start_ns = now(r);
         return true;
     }
     if (r->phase == 1) {
         uint64_t end = now(r);
+        uint64_t cpu_end = r->cpu ? cpu_now() : 0;
         if (r->callgrind) {
             vb__callgrind_toggle();
         }
@@ -59,10 +77,15 @@ bool vb__loop_edge(vb_state *st)
         }
         if (r->paused) {
             end = r->pause_start_ns;
+            cpu_end = r->cpu_pause_start_ns;
             r->paused = false;
         }
         const uint64_t span = end > r->start_ns ? end - r->start_ns : 0;
         r->elapsed_ns = span > r->paused_ns ? span - r->paused_ns : 0;
+        if (r->cpu) {
+            const uint64_t cpu = cpu_end > r->cpu_start_ns ? cpu_end - r->cpu_start_ns : 0;
+            r->cpu_elapsed_ns = cpu > r->cpu_paused_ns ? cpu - r->cpu_paused_ns : 0;
+        }
         r->phase = 2;
         return false;
     }
@@ -92,6 +115,9 @@ void vb_pause(vb_state *st)
     if (r->phase == 1 && !r->paused) {
         r->paused = true;
         r->pause_start_ns = now(r);
+        if (r->cpu) {
+            r->cpu_pause_start_ns = cpu_now();
+        }
     }
 }
 
@@ -99,6 +125,10 @@ void vb_resume(vb_state *st)
 {
     struct vb__run *r = st->vb__run;
     if (r->phase == 1 && r->paused) {
+        if (r->cpu) {
+            const uint64_t c = cpu_now();
+            r->cpu_paused_ns += c > r->cpu_pause_start_ns ? c - r->cpu_pause_start_ns : 0;
+        }
         const uint64_t t = now(r);
         r->paused_ns += t > r->pause_start_ns ? t - r->pause_start_ns : 0;
         r->paused = false;

@@ -86,25 +86,32 @@ static const vb_shift_ci *shown(const intervals *iv, vb_paired_verdict v)
     return v == VB_PAIRED_UNCHANGED || iv->change.confidence <= 0 ? &iv->keep : &iv->change;
 }
 
-/* Time: the interval of the log ratios, exponentiated. */
-static void judge_time(vb_paired_bench *b, const vb_paired_options *o, double t, double *d,
-                       double *tmp)
+/* A time metric of one sample: the wall time, or the CPU time (0 when not measured). */
+static double seconds_of(const vb_paired_sample *x, bool cpu)
 {
-    vb_paired_metric *m = &b->time;
+    return cpu ? x->cpu : x->median;
+}
+
+/* Time or CPU time: the interval of the log ratios, exponentiated. */
+static void judge_time(vb_paired_bench *b, const vb_paired_options *o, double t, bool cpu,
+                       double *d, double *tmp)
+{
+    vb_paired_metric *m = cpu ? &b->cpu : &b->time;
     const size_t n = b->pairs;
     for (size_t i = 0; i < n; i++) {
-        if (!(b->base[i].median > 0) || !(b->head[i].median > 0)) {
+        const double x = seconds_of(&b->base[i], cpu), y = seconds_of(&b->head[i], cpu);
+        if (!(x > 0) || !(y > 0)) {
             return;
         }
-        d[i] = log(b->head[i].median / b->base[i].median);
+        d[i] = log(y / x);
     }
     m->present = true;
     for (size_t i = 0; i < n; i++) {
-        tmp[i] = b->base[i].median;
+        tmp[i] = seconds_of(&b->base[i], cpu);
     }
     m->base = median_of(tmp, n);
     for (size_t i = 0; i < n; i++) {
-        tmp[i] = b->head[i].median;
+        tmp[i] = seconds_of(&b->head[i], cpu);
     }
     m->head = median_of(tmp, n);
     intervals iv;
@@ -174,6 +181,7 @@ static void metric_reset(vb_paired_metric *m)
 void vb_paired_judge(vb_paired_bench *b, const vb_paired_options *o)
 {
     metric_reset(&b->time);
+    metric_reset(&b->cpu);
     metric_reset(&b->peak_rss);
     metric_reset(&b->heap_peak);
     if (b->failed || b->missing || b->pairs == 0) {
@@ -185,7 +193,8 @@ void vb_paired_judge(vb_paired_bench *b, const vb_paired_options *o)
         return; /* left not judged: the caller sees no verdict */
     }
     double *tmp = d + b->pairs;
-    judge_time(b, o, t, d, tmp);
+    judge_time(b, o, t, false, d, tmp);
+    judge_time(b, o, t, true, d, tmp);
     judge_memory(b, o, t, false, d, tmp);
     judge_memory(b, o, t, true, d, tmp);
     vb__free(d);
@@ -215,10 +224,10 @@ vb_paired_verdict vb_paired_bench_verdict(const vb_paired_bench *b)
         return VB_PAIRED_NOT_JUDGED;
     }
     vb_paired_verdict worst = b->time.verdict;
-    const vb_paired_metric *memory[] = {&b->peak_rss, &b->heap_peak};
-    for (size_t i = 0; i < 2; i++) {
-        if (memory[i]->present && severity(memory[i]->verdict) > severity(worst)) {
-            worst = memory[i]->verdict;
+    const vb_paired_metric *others[] = {&b->cpu, &b->peak_rss, &b->heap_peak};
+    for (size_t i = 0; i < 3; i++) {
+        if (others[i]->present && severity(others[i]->verdict) > severity(worst)) {
+            worst = others[i]->verdict;
         }
     }
     return worst;

@@ -122,15 +122,17 @@ static void table(FILE *out, const vb_paired_report *r, const vb_paired_bench **
 {
     fputs("<table><thead><tr><th>benchmark</th><th class=\"num\">pairs</th>"
           "<th class=\"num\">base</th><th class=\"num\">head</th><th>time change "
-          "[interval]</th><th>peak RSS</th><th>heap peak</th><th>verdict</th></tr></thead>"
+          "[interval]</th><th>CPU time change [interval]</th><th>peak RSS</th><th>heap "
+          "peak</th><th>verdict</th></tr></thead>"
           "<tbody>\n",
           out);
     for (size_t i = 0; i < r->nbenches; i++) {
         const vb_paired_bench *b = order[i];
-        char tb[32], th[32], ct[64], cr[32], ch[32], st[96];
+        char tb[32], th[32], ct[64], cc[64], cr[32], ch[32], st[96];
         vb__paired_format_time(b->time.base, tb, sizeof tb);
         vb__paired_format_time(b->time.head, th, sizeof th);
         vb__paired_format_change(&b->time, true, ct, sizeof ct);
+        vb__paired_format_change(&b->cpu, true, cc, sizeof cc);
         vb__paired_format_change(&b->peak_rss, false, cr, sizeof cr);
         vb__paired_format_change(&b->heap_peak, false, ch, sizeof ch);
         const char *status = vb__paired_bench_status(b, st, sizeof st);
@@ -141,8 +143,8 @@ static void table(FILE *out, const vb_paired_report *r, const vb_paired_bench **
         fprintf(out,
                 "</code></td><td class=\"num\">%zu</td><td class=\"num\">%s</td>"
                 "<td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td>"
-                "<td class=\"num\">%s</td><td>",
-                b->pairs, tb, th, ct, cr, ch);
+                "<td class=\"num\">%s</td><td class=\"num\">%s</td><td>",
+                b->pairs, tb, th, ct, cc, cr, ch);
         vb__xml_escape(out, status);
         if (b->msg[0]) {
             fputs("<div class=\"note\">", out);

@@ -43,10 +43,10 @@ const char *vb__paired_bench_status(const vb_paired_bench *b, char *buf, size_t 
     const vb_paired_verdict v = vb_paired_bench_verdict(b);
     const char *what = NULL;
     if (v == VB_PAIRED_REGRESSION || v == VB_PAIRED_IMPROVEMENT) {
-        const vb_paired_metric *ms[] = {&b->time, &b->peak_rss, &b->heap_peak};
-        static const char *names[] = {"time", "peak RSS", "heap peak"};
+        const vb_paired_metric *ms[] = {&b->time, &b->cpu, &b->peak_rss, &b->heap_peak};
+        static const char *names[] = {"time", "CPU time", "peak RSS", "heap peak"};
         char list[64] = "";
-        for (size_t i = 0; i < 3; i++) {
+        for (size_t i = 0; i < 4; i++) {
             if (ms[i]->present && ms[i]->verdict == v) {
                 const size_t len = strlen(list);
                 snprintf(list + len, sizeof list - len, "%s%s", len ? ", " : "", names[i]);
@@ -129,20 +129,23 @@ void vb_paired_print(FILE *out, const vb_paired_report *r, bool color)
             r->base_commit[0] ? r->base_commit : r->base_binary,
             r->head_commit[0] ? r->head_commit : r->head_binary, r->options.threshold * 100,
             r->options.confidence * 100, vb__paired_change_confidence(&r->options) * 100);
-    fprintf(out, "%-44s %5s %10s %10s  %-28s %-10s %-10s %s\n", "benchmark", "pairs", "base",
-            "head", "time change [interval]", "peak RSS", "heap peak", "verdict");
+    fprintf(out, "%-44s %5s %10s %10s  %-28s %-28s %-10s %-10s %s\n", "benchmark", "pairs", "base",
+            "head", "time change [interval]", "CPU time change", "peak RSS", "heap peak",
+            "verdict");
     for (size_t k = 0; k < r->nbenches; k++) {
         const vb_paired_bench *b = order[k];
-        char tb[32], th[32], ct[64], cr[32], ch[32], st[96];
+        char tb[32], th[32], ct[64], cc[64], cr[32], ch[32], st[96];
         vb__paired_format_time(b->time.base, tb, sizeof tb);
         vb__paired_format_time(b->time.head, th, sizeof th);
         vb__paired_format_change(&b->time, true, ct, sizeof ct);
+        vb__paired_format_change(&b->cpu, true, cc, sizeof cc);
         vb__paired_format_change(&b->peak_rss, false, cr, sizeof cr);
         vb__paired_format_change(&b->heap_peak, false, ch, sizeof ch);
         const char *status = vb__paired_bench_status(b, st, sizeof st);
         const bool bad = rank_of(b) == 0;
-        fprintf(out, "%-44s %5zu %10s %10s  %-28s %-10s %-10s %s%s%s\n", b->name, b->pairs, tb, th,
-                ct, cr, ch, color && bad ? "\x1b[31m" : "", status, color && bad ? "\x1b[0m" : "");
+        fprintf(out, "%-44s %5zu %10s %10s  %-28s %-28s %-10s %-10s %s%s%s\n", b->name, b->pairs,
+                tb, th, ct, cc, cr, ch, color && bad ? "\x1b[31m" : "", status,
+                color && bad ? "\x1b[0m" : "");
         if (b->msg[0]) {
             fprintf(out, "%-44s   %s\n", "", b->msg);
         }
@@ -201,28 +204,31 @@ vb_status vb_paired_write_markdown(const vb_paired_report *r, const char *path, 
             "base `%s` against head `%s`, run in alternation on one machine: %zu benchmarks, "
             "%s, %.1f min. A benchmark fails when the whole %.0f%% interval of its "
             "change lies above +%.0f%% (its own threshold where it sets one); it is unchanged "
-            "when the %.0f%% interval lies below.\n\n",
+            "when the %.0f%% interval lies below. A benchmark that keeps two threads busy is "
+            "judged on its CPU time as well.\n\n",
             r->base_commit[0] ? r->base_commit : "base",
             r->head_commit[0] ? r->head_commit : "head", r->nbenches, passes, r->seconds / 60,
             vb__paired_change_confidence(&r->options) * 100, r->options.threshold * 100,
             r->options.confidence * 100);
     fprintf(f, "**%s**\n\n", summary);
-    fprintf(f, "| benchmark | pairs | base | head | time change [interval] | peak RSS | "
-               "heap peak | verdict |\n|---|---:|---:|---:|---|---|---|---|\n");
+    fprintf(f, "| benchmark | pairs | base | head | time change [interval] | CPU time change "
+               "[interval] | peak RSS | heap peak | verdict |\n"
+               "|---|---:|---:|---:|---|---|---|---|---|\n");
     for (size_t k = 0; k < r->nbenches; k++) {
         const vb_paired_bench *b = order[k];
-        char tb[32], th[32], ct[64], cr[64], ch[64], mr[32], mh[32], st[96];
+        char tb[32], th[32], ct[64], cc[64], cr[64], ch[64], mr[32], mh[32], st[96];
         vb__paired_format_time(b->time.base, tb, sizeof tb);
         vb__paired_format_time(b->time.head, th, sizeof th);
         vb__paired_format_change(&b->time, true, ct, sizeof ct);
+        vb__paired_format_change(&b->cpu, true, cc, sizeof cc);
         vb__paired_format_change(&b->peak_rss, false, cr, sizeof cr);
         vb__paired_format_change(&b->heap_peak, false, ch, sizeof ch);
         format_memory(b->peak_rss.present ? b->peak_rss.head : -1, mr, sizeof mr);
         format_memory(b->heap_peak.present ? b->heap_peak.head : -1, mh, sizeof mh);
         const char *status = vb__paired_bench_status(b, st, sizeof st);
         const bool bad = rank_of(b) == 0;
-        fprintf(f, "| `%s` | %zu | %s | %s | %s | %s (%s) | %s (%s) | %s%s%s |\n", b->name,
-                b->pairs, tb, th, ct, cr, mr, ch, mh, bad ? "**" : "", status, bad ? "**" : "");
+        fprintf(f, "| `%s` | %zu | %s | %s | %s | %s | %s (%s) | %s (%s) | %s%s%s |\n", b->name,
+                b->pairs, tb, th, ct, cc, cr, mr, ch, mh, bad ? "**" : "", status, bad ? "**" : "");
     }
     bool notes = false;
     for (size_t k = 0; k < r->nbenches; k++) {
@@ -256,9 +262,12 @@ static json_t *samples_json(const vb_paired_sample *s, size_t n)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++) {
-        json_array_append_new(a, json_pack("{s:f, s:I, s:I}", "median", s[i].median, "peak_rss",
-                                           (json_int_t)s[i].peak_rss, "heap_peak",
-                                           (json_int_t)s[i].heap_peak));
+        json_t *o = json_pack("{s:f, s:I, s:I}", "median", s[i].median, "peak_rss",
+                              (json_int_t)s[i].peak_rss, "heap_peak", (json_int_t)s[i].heap_peak);
+        if (o && s[i].cpu > 0) {
+            json_object_set_new(o, "cpu", json_real(s[i].cpu));
+        }
+        json_array_append_new(a, o);
     }
     return a;
 }
@@ -274,6 +283,7 @@ static json_t *bench_json(const vb_paired_bench *b)
         json_object_set_new(o, "message", json_string(b->msg));
     }
     json_object_set_new(o, "time", metric_json(&b->time));
+    json_object_set_new(o, "cpu", metric_json(&b->cpu));
     json_object_set_new(o, "peak_rss", metric_json(&b->peak_rss));
     json_object_set_new(o, "heap_peak", metric_json(&b->heap_peak));
     json_object_set_new(o, "samples",

@@ -157,6 +157,9 @@ static void read_results(const char *path, const char *name, side_run *s)
         s->sample.median = json_number_value(median);
         s->sample.peak_rss = bytes_of(extra, "peak_rss_bytes");
         s->sample.heap_peak = bytes_of(extra, "heap_peak_bytes");
+        const json_t *cpu = json_object_get(extra, "cpu_median");
+        s->sample.cpu =
+            json_is_number(cpu) && json_number_value(cpu) > 0 ? json_number_value(cpu) : 0;
     }
     if (json_is_string(outcome) && strcmp(json_string_value(outcome), "passed") != 0) {
         const json_t *msg = json_object_get(extra, "message");
@@ -289,7 +292,8 @@ static bool append_pair(vb_paired_bench *b, const vb_paired_sample *base,
     return true;
 }
 
-/* Whether every metric of `b` has a final verdict. */
+/* Whether `b` has its final verdict: a regression of any metric, or a final verdict of every
+   metric. */
 static bool decided(const vb_paired_bench *b, const vb_paired_options *o)
 {
     if (b->failed || b->missing) {
@@ -298,11 +302,11 @@ static bool decided(const vb_paired_bench *b, const vb_paired_options *o)
     if (b->pairs < o->min_pairs) {
         return false;
     }
-    if (b->pairs >= o->max_pairs) {
+    if (b->pairs >= o->max_pairs || vb_paired_bench_verdict(b) == VB_PAIRED_REGRESSION) {
         return true;
     }
-    const vb_paired_metric *ms[] = {&b->time, &b->peak_rss, &b->heap_peak};
-    for (size_t i = 0; i < 3; i++) {
+    const vb_paired_metric *ms[] = {&b->time, &b->cpu, &b->peak_rss, &b->heap_peak};
+    for (size_t i = 0; i < 4; i++) {
         if ((i == 0 || ms[i]->present) &&
             (ms[i]->verdict == VB_PAIRED_INCONCLUSIVE || ms[i]->verdict == VB_PAIRED_NOT_JUDGED)) {
             return false;

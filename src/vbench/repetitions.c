@@ -31,6 +31,25 @@ static int64_t max64(int64_t a, int64_t b)
     return a > b ? a : b;
 }
 
+/* The CPU time of several processes: the median of their medians; 0 unless every one was
+   measured (or without memory for the copy). */
+static double cpu_of(const vb_repetition *reps, size_t n)
+{
+    double *v = vb__malloc(n * sizeof *v);
+    double m = 0;
+    size_t k = 0;
+    while (v && k < n && reps[k].cpu_median > 0) {
+        v[k] = reps[k].cpu_median;
+        k++;
+    }
+    if (v && k == n) {
+        vb_stats_sort(v, n);
+        m = vb_stats_median_sorted(v, n);
+    }
+    vb__free(v);
+    return m;
+}
+
 /* Adds the rounds and the repetition of `one` (a passed process) to `acc`; frees `one`. */
 static vb_status pool(vb_result *acc, vb_result *one, vb_error *err)
 {
@@ -101,6 +120,7 @@ vb_status vb_run_bench(const vb_bench *bench, const vb_run_options *cfg, vb_resu
     }
     out->wall_time = seconds_now() - start;
     if (s == VB_OK && out->nreps > 1) {
+        out->cpu_median = cpu_of(out->reps, out->nreps);
         /* The pooled statistics; the registered time limits apply to them too. */
         s = vb_stats_compute(out->data, out->ndata, &out->stats, err);
         if (s == VB_OK && out->outcome == VB_OUTCOME_PASSED) {

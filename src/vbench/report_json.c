@@ -69,6 +69,9 @@ static json_t *repetitions(const vb_result *r)
         json_object_set_new(o, "peak_rss", bytes_or_null(p->peak_rss));
         json_object_set_new(o, "heap_peak", bytes_or_null(p->heap_peak));
         json_object_set_new(o, "wall_time", json_real(p->wall_time));
+        if (p->cpu_median > 0) {
+            json_object_set_new(o, "cpu_median", json_real(p->cpu_median));
+        }
         json_array_append_new(list, o);
     }
     return list;
@@ -93,6 +96,9 @@ static json_t *extra_info(const vb_result *r)
     json_object_set_new(e, "median_ci95_high", json_real(r->stats.ci_high));
     json_object_set_new(e, "timer_precision", json_real(r->timer_precision));
     json_object_set_new(e, "wall_time", json_real(r->wall_time));
+    if (r->cpu_median > 0) {
+        json_object_set_new(e, "cpu_median", json_real(r->cpu_median));
+    }
     json_object_set_new(e, "repetitions", repetitions(r));
     if (r->instructions >= 0) {
         json_object_set_new(e, "instructions_per_iter", json_real(r->instructions));

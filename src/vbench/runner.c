@@ -101,7 +101,7 @@ double vb__precision_of(const vb_bench_options *o, const vb_run_options *cfg)
    `precision` > 0 and the median is known that well: checked after `min_rounds` rounds, then
    each time the rounds have grown by a quarter. Returns false when a round failed. */
 static bool run_rounds(runner *rn, uint64_t iterations, uint64_t rounds, uint64_t min_rounds,
-                       double precision, vb_result *out, vb_status *s, vb_error *err)
+                       double precision, vb_result *out, double **cpu, vb_status *s, vb_error *err)
 {
     size_t cap = 0;
     uint64_t check = min_rounds;
@@ -116,10 +116,21 @@ static bool run_rounds(runner *rn, uint64_t iterations, uint64_t rounds, uint64_
                 return true;
             }
             out->data = grown;
+            if (rn->run.cpu) {
+                grown = vb__realloc(*cpu, cap * sizeof *grown);
+                if (!grown) {
+                    *s = vb__nomem(err);
+                    return true;
+                }
+                *cpu = grown;
+            }
         }
         const double d = run_round(rn, iterations);
         if (d < 0) {
             return false;
+        }
+        if (rn->run.cpu) {
+            (*cpu)[out->ndata] = (double)rn->run.cpu_elapsed_ns * 1e-9 / (double)iterations;
         }
         out->data[out->ndata++] = d / (double)iterations;
         if (precision > 0 && out->ndata >= check) {
@@ -167,8 +178,15 @@ static vb_status measure(runner *rn, const vb_run_options *cfg, vb_result *out, 
         }
     }
     vb_status s = VB_OK;
-    if (!run_rounds(rn, iterations, rounds, min_rounds, vb__precision_of(o, cfg), out, &s, err) ||
-        s != VB_OK) {
+    double *cpu = NULL;
+    const bool ok = run_rounds(rn, iterations, rounds, min_rounds, vb__precision_of(o, cfg), out,
+                               &cpu, &s, err);
+    if (ok && s == VB_OK && cpu && out->ndata > 0) {
+        vb_stats_sort(cpu, out->ndata);
+        out->cpu_median = vb_stats_median_sorted(cpu, out->ndata);
+    }
+    vb__free(cpu);
+    if (!ok || s != VB_OK) {
         return s;
     }
     out->iterations = iterations;
@@ -225,6 +243,7 @@ vb_status vb_run_bench_inprocess(const vb_bench *bench, const vb_run_options *cf
     rn.st.vb__run = &rn.run;
     rn.run.clock = clock ? clock : vb_clock_monotonic();
     rn.run.smoke = cfg->smoke;
+    rn.run.cpu = bench->opts.threads >= 2;
     rn.run.has_param = bench->has_param;
     rn.run.param = bench->param;
     out->timer_precision = clock ? vb_timer_precision(clock) : vb__monotonic_precision();
@@ -294,9 +313,9 @@ vb_status vb__own_repetition(vb_result *r, vb_error *err)
         return vb__nomem(err);
     }
     const vb_stats *s = &r->stats;
-    const vb_repetition one = {s->median,   s->mean,      s->min,      s->max,
-                               s->stddev,   s->iqr,       s->rounds,   r->iterations,
-                               r->peak_rss, r->heap_peak, r->wall_time};
+    const vb_repetition one = {s->median,   s->mean,      s->min,       s->max,
+                               s->stddev,   s->iqr,       s->rounds,    r->iterations,
+                               r->peak_rss, r->heap_peak, r->wall_time, r->cpu_median};
     r->reps[0] = one;
     r->nreps = 1;
     return VB_OK;

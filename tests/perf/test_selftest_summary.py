@@ -20,13 +20,17 @@ def check(cond, what):
         FAILS.append(what)
 
 
-def bench(name, base, head, verdict, key="time"):
-    """A paired report's benchmark: base and head medians (or peak RSS) per pair."""
+def bench(name, base, head, verdict, key="time", cpu=None):
+    """A paired report's benchmark: base and head medians (or peak RSS) per pair. `cpu`: the
+    CPU time's (base, head, verdict), per pair, as a benchmark of two threads has."""
     samples = {"base": [], "head": []}
-    for x, y in zip(base, head):
+    for i, (x, y) in enumerate(zip(base, head)):
         if key == "time":
             samples["base"].append({"median": x, "peak_rss": 1 << 20, "heap_peak": -1})
             samples["head"].append({"median": y, "peak_rss": 1 << 20, "heap_peak": -1})
+            if cpu:
+                samples["base"][-1]["cpu"] = cpu[0][i]
+                samples["head"][-1]["cpu"] = cpu[1][i]
         else:
             samples["base"].append({"median": 1.0, "peak_rss": x, "heap_peak": -1})
             samples["head"].append({"median": 1.0, "peak_rss": y, "heap_peak": -1})
@@ -36,6 +40,7 @@ def bench(name, base, head, verdict, key="time"):
     return {"name": name, "threshold": 0.05, "pairs": len(base), "samples": samples,
             "verdict": overall,
             "time": metric if key == "time" else other,
+            "cpu": {"verdict": cpu[2]} if cpu else None,
             "peak_rss": metric if key == "peak_rss" else other, "heap_peak": None}
 
 
@@ -84,16 +89,23 @@ def summary_cases(src):
               report([bench("g/a", rss, [x * 11 // 10 for x in rss], "regression", "peak_rss")]))
         write(os.path.join(runs, "mutant-grow_memory-1.25-1.json"),
               report([bench("g/a", rss, [x * 5 // 4 for x in rss], "regression", "peak_rss")]))
+        # A benchmark of two threads whose wall time the gate could not decide, caught on its CPU
+        # time: detected, and its CPU slowdown shown.
+        write(os.path.join(runs, "mutant-slow-1.10-2.json"),
+              report([bench("g/c", base, [x * 1.10 for x in base], "inconclusive",
+                            cpu=(base, [x * 1.08 for x in base], "regression"))]))
         rc, out = run_summary(src, runs, manifest)
         check(rc == 0, f"every planted slowdown caught: exit 0, got {rc}\n{out}")
+        check("| slow | 1.10x | `g/c` | time | 1.100 (5) | 1.080 | 1/1 |" in out,
+              f"the two-thread benchmark caught on its CPU time\n{out}")
         check("2 comparisons, 3 benchmark verdicts, **0 false alarms**, 1 inconclusive" in out,
               f"the unchanged comparisons counted\n{out}")
-        check("planted 1.10x: **2 of 2 detected (100%)**" in out,
+        check("planted 1.10x: **3 of 3 detected (100%)**" in out,
               f"b, not slowed at 1.10x, is not counted\n{out}")
         check("planted 1.25x: **3 of 3 detected (100%)**" in out, f"1.25x counted\n{out}")
-        check("| slow | 1.10x | `g/b` | time | 1.000 (5) | 0/1, not counted" in out,
+        check("| slow | 1.10x | `g/b` | time | 1.000 (5) | - | 0/1, not counted" in out,
               f"the row of b at 1.10x says why it is not counted\n{out}")
-        check("| grow_memory | 1.10x | `g/a` | peak_rss | 1.100 (5) | 1/1 |" in out,
+        check("| grow_memory | 1.10x | `g/a` | peak_rss | 1.100 (5) | - | 1/1 |" in out,
               f"the memory mutant judged on peak RSS\n{out}")
 
         # A slowdown beyond the threshold that the gate missed is a miss; at 1.25x any miss
@@ -106,6 +118,12 @@ def summary_cases(src):
         check("planted 1.25x: **4 of 5 detected (80%)**, BELOW" in out,
               f"the miss counted\n{out}")
         os.remove(os.path.join(runs, "mutant-slow-1.25-2.json"))
+
+        # A CPU-time regression of an unchanged comparison is a false alarm too.
+        write(os.path.join(runs, "unchanged-3.json"),
+              report([bench("g/c", base, base, "unchanged", cpu=(base, base, "regression"))]))
+        rc, out = run_summary(src, runs, manifest)
+        check(rc == 1 and "**1 false alarm**" in out, f"a CPU-time false alarm fails\n{out}")
 
         # A false alarm of an unchanged comparison fails.
         write(os.path.join(runs, "unchanged-3.json"),

@@ -124,8 +124,8 @@ static void fill(vb_paired_bench *bench, size_t n, const double *factors, int64_
     for (size_t i = 0; i < n; i++) {
         /* The machine drifts from pair to pair; the ratio within a pair does not. */
         const double drift = 1 + 0.3 * (double)(i % 3);
-        bench->base[i] = (vb_paired_sample){1e-3 * drift, base_rss, -1};
-        bench->head[i] = (vb_paired_sample){1e-3 * drift * factors[i], head_rss, -1};
+        bench->base[i] = (vb_paired_sample){1e-3 * drift, base_rss, -1, 0};
+        bench->head[i] = (vb_paired_sample){1e-3 * drift * factors[i], head_rss, -1, 0};
     }
 }
 
@@ -234,6 +234,29 @@ static void test_judge(void **state)
     fill(&b, 6, same, 2 * mib, 2 * mib + 300 * 1024);
     vb_paired_judge(&b, &o);
     assert_int_equal(b.peak_rss.verdict, VB_PAIRED_UNCHANGED);
+    drop(&b);
+
+    /* CPU time, measured on both sides (a benchmark of two threads): judged like the time.
+       The wall time is noise around 1, yet the head uses 10% more CPU in every pair: the
+       benchmark is a regression on its CPU time, which the status names. */
+    fill(&b, 8, same, 20 * mib, 20 * mib);
+    assert_false(b.cpu.present); /* 0: not measured */
+    for (size_t i = 0; i < 8; i++) {
+        b.base[i].cpu = 2e-3 * (1 + 0.2 * (double)(i % 2));
+        b.head[i].cpu = b.base[i].cpu * slower[i];
+    }
+    vb_paired_judge(&b, &o);
+    assert_true(b.cpu.present);
+    assert_int_equal(b.time.verdict, VB_PAIRED_UNCHANGED);
+    assert_int_equal(b.cpu.verdict, VB_PAIRED_REGRESSION);
+    assert_true(fabs(b.cpu.ratio - 1.10) < 0.01);
+    assert_true(fabs(b.cpu.base - 2.2e-3) < 1e-12); /* median of 2.0 and 2.4 ms, four each */
+    assert_int_equal(vb_paired_bench_verdict(&b), VB_PAIRED_REGRESSION);
+    /* One pair without it (a base built before the CPU time was measured): not judged on it. */
+    b.base[3].cpu = 0;
+    vb_paired_judge(&b, &o);
+    assert_false(b.cpu.present);
+    assert_int_equal(vb_paired_bench_verdict(&b), VB_PAIRED_UNCHANGED);
     drop(&b);
 
     /* A failed side is not judged. */
@@ -411,7 +434,7 @@ static void test_schedule(void **state)
 static void test_run_two_builds(void **state)
 {
     (void)state;
-    const char *names[] = {"fixture/spin", "fixture/touch", "fixture/absent"};
+    const char *names[] = {"fixture/spin", "fixture/touch", "fixture/absent", "fixture/cpu"};
     vb_paired_options o;
     vb_paired_options_init(&o);
     o.max_time = 0.02;
@@ -425,6 +448,7 @@ static void test_run_two_builds(void **state)
     assert_int_equal(r->failures, 0);
     assert_true(r->benches[0].pairs >= 5 && r->benches[0].pairs <= 8);
     assert_true(r->benches[0].time.present);
+    assert_false(r->benches[0].cpu.present); /* one thread: no CPU time */
     assert_true(r->benches[0].peak_rss.present);
     vb_paired_report_free(r);
 
@@ -445,6 +469,26 @@ static void test_run_two_builds(void **state)
         assert_false(r->benches[1].heap_peak.present);
         assert_true(r->regressions >= 1);
     }
+    vb_paired_report_free(r);
+
+    /* A benchmark of two threads is judged on its CPU time too: the head burning twice the CPU
+       in the same wall time is a regression of its CPU time, and the reports say so. */
+    assert_int_equal(
+        vb_paired_run(PAIRED_BASE, PAIRED_SLOW, names + 3, NULL, 1, &o, NULL, NULL, &r, &e), VB_OK);
+    const vb_paired_bench *c = &r->benches[0];
+    assert_true(c->cpu.present);
+    assert_int_equal(c->cpu.verdict, VB_PAIRED_REGRESSION);
+    assert_true(c->cpu.ratio > 1.5 && c->cpu.ratio < 2.5);
+    assert_true(c->time.ratio < 1.3);
+    assert_true(c->base[0].cpu > 0 && c->base[0].cpu < c->base[0].median);
+    assert_int_equal(r->regressions, 1);
+    char md[] = "/tmp/vb-paired-cpu-XXXXXX";
+    const int fd = mkstemp(md);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(vb_paired_write_markdown(r, md, &e), VB_OK);
+    assert_non_null(strstr(slurp(md), "REGRESSION (CPU time)"));
+    unlink(md);
     vb_paired_report_free(r);
 
     assert_int_equal(

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -655,6 +656,85 @@ static void main_exit_codes(void **state)
     assert_int_equal(run_main(2, "--list", "--min-rounds=-2"), 2);
 }
 
+static uint64_t thread_cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Burns `ns` of this thread's CPU time. */
+static void burn(uint64_t ns)
+{
+    const uint64_t c0 = thread_cpu_ns();
+    uint64_t x = 1;
+    while (thread_cpu_ns() - c0 < ns) {
+        for (int i = 0; i < 1000; i++) {
+            x = x * 6364136223846793005u + (uint64_t)i;
+        }
+        vb_do_not_optimize(x);
+    }
+}
+
+/* Per iteration: 4 ms of CPU timed, 20 ms of CPU paused, 10 ms asleep timed. */
+static void cpu_and_sleep(vb_state *st)
+{
+    while (vb_loop(st)) {
+        burn(4000000u);
+        vb_pause(st);
+        burn(20000000u);
+        vb_resume(st);
+        const struct timespec ten_ms = {0, 10000000};
+        nanosleep(&ten_ms, NULL);
+    }
+}
+
+/* A benchmark declared to keep two threads busy gets its CPU time measured, pauses left out,
+   in this process and from a forked child; another benchmark gets none. */
+static void cpu_time_of_threaded_benchmarks(void **state)
+{
+    (void)state;
+    vb_bench_options o;
+    vb_bench_options_init(&o);
+    o.threads = 2;
+    o.pedantic = VB_ON;
+    o.rounds = 3;
+    const vb_bench *threaded = add("threaded", cpu_and_sleep, &o);
+    o.threads = 0;
+    const vb_bench *plain = add("plain", cpu_and_sleep, &o);
+    for (int fork_it = 0; fork_it < 2; fork_it++) {
+        const vb_run_options cfg = quick(fork_it == 1);
+        vb_result r;
+        assert_int_equal(vb_run_bench(threaded, &cfg, &r, NULL), VB_OK);
+        assert_int_equal(r.outcome, VB_OUTCOME_PASSED);
+        /* At least the 4 ms burnt while timed; without the paused 20 ms. */
+        assert_true(r.cpu_median >= 0.004);
+        assert_true(r.cpu_median < 0.014);
+        /* The wall time also holds the 10 ms asleep, which uses no CPU. */
+        assert_true(r.stats.median >= r.cpu_median + 0.009);
+        assert_true(r.nreps == 1 && r.reps[0].cpu_median == r.cpu_median);
+        vb_result_clear(&r);
+        assert_int_equal(vb_run_bench(plain, &cfg, &r, NULL), VB_OK);
+        assert_int_equal(r.outcome, VB_OUTCOME_PASSED);
+        assert_true(r.cpu_median == 0);
+        vb_result_clear(&r);
+    }
+    /* Three repetitions: the median of the three processes' medians. */
+    vb_run_options cfg = quick(true);
+    cfg.repetitions = 3;
+    vb_result r;
+    assert_int_equal(vb_run_bench(threaded, &cfg, &r, NULL), VB_OK);
+    assert_int_equal(r.nreps, 3);
+    double v[3] = {r.reps[0].cpu_median, r.reps[1].cpu_median, r.reps[2].cpu_median};
+    for (int i = 0; i < 3; i++) {
+        assert_true(v[i] >= 0.004 && v[i] < 0.014);
+    }
+    const double lo = v[0] < v[1] ? v[0] : v[1], hi = v[0] < v[1] ? v[1] : v[0];
+    const double mid = v[2] < lo ? lo : v[2] > hi ? hi : v[2];
+    assert_true(r.cpu_median == mid);
+    vb_result_clear(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -674,6 +754,7 @@ int main(void)
         cmocka_unit_test_setup(heap_round_can_be_skipped, reset),
         cmocka_unit_test_setup(counters_come_back_from_the_child, reset),
         cmocka_unit_test_setup(main_exit_codes, reset),
+        cmocka_unit_test_setup(cpu_time_of_threaded_benchmarks, reset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
