@@ -56,8 +56,8 @@ typedef struct vb_paired_sample {
     double median;     /**< median seconds per iteration of the process's rounds */
     int64_t peak_rss;  /**< bytes */
     int64_t heap_peak; /**< bytes */
-    double cpu;        /**< median CPU seconds per iteration, every thread (a benchmark of
-                            .threads >= 2); 0 when not measured */
+    double cpu;        /**< median CPU seconds per iteration, every thread and the children
+                            waited for (a benchmark of .threads >= 2); 0 when not measured */
 } vb_paired_sample;
 
 /** The comparison of one metric: head against base. */

@@ -79,7 +79,7 @@ typedef struct vb_repetition {
     uint64_t rounds, iterations;
     int64_t peak_rss, heap_peak; /* bytes, -1 n/a */
     double wall_time;            /* seconds, start to result of this process */
-    double cpu_median;           /* CPU seconds per iteration, every thread of the process, the
+    double cpu_median;           /* CPU seconds per iteration, every thread and waited-for child, the
                                     median of its rounds; 0 when not measured */
 } vb_repetition;
 
@@ -113,7 +113,8 @@ typedef struct vb_result {
     double wall_time;       /**< seconds from start to result, calibration and every repetition
                                  included */
     double items_per_iter, bytes_per_iter; /**< 0 when not set */
-    /** CPU seconds per iteration, every thread of the process, pauses left out: the median of
+    /** CPU seconds per iteration, every thread of the process and the children it waited for,
+        pauses left out: the median of
         the rounds (over repetitions, the median of the processes' medians). Measured for a
         benchmark with .threads >= 2 only, whose wall time also depends on how many cores it
         gets; 0 when not measured. */

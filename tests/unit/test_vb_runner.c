@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -689,6 +690,30 @@ static void cpu_and_sleep(vb_state *st)
     }
 }
 
+/* Runs burn(ns) in a child process and waits for it. */
+static void burn_in_child(uint64_t ns)
+{
+    const pid_t pid = fork();
+    if (pid == 0) {
+        burn(ns);
+        _exit(0);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+}
+
+/* Per iteration: 6 ms of CPU in a child waited for while timed, 20 ms in one waited for while
+   paused. */
+static void cpu_in_children(vb_state *st)
+{
+    while (vb_loop(st)) {
+        burn_in_child(6000000u);
+        vb_pause(st);
+        burn_in_child(20000000u);
+        vb_resume(st);
+    }
+}
+
 /* A benchmark declared to keep two threads busy gets its CPU time measured, pauses left out,
    in this process and from a forked child; another benchmark gets none. */
 static void cpu_time_of_threaded_benchmarks(void **state)
@@ -717,6 +742,19 @@ static void cpu_time_of_threaded_benchmarks(void **state)
         assert_int_equal(vb_run_bench(plain, &cfg, &r, NULL), VB_OK);
         assert_int_equal(r.outcome, VB_OUTCOME_PASSED);
         assert_true(r.cpu_median == 0);
+        vb_result_clear(&r);
+    }
+    /* The CPU time of the children it waited for counts (an import in a child process), but
+       not while paused. */
+    o.threads = 2;
+    const vb_bench *children = add("children", cpu_in_children, &o);
+    for (int fork_it = 0; fork_it < 2; fork_it++) {
+        const vb_run_options cfg = quick(fork_it == 1);
+        vb_result r;
+        assert_int_equal(vb_run_bench(children, &cfg, &r, NULL), VB_OK);
+        assert_int_equal(r.outcome, VB_OUTCOME_PASSED);
+        assert_true(r.cpu_median >= 0.0059);
+        assert_true(r.cpu_median < 0.016);
         vb_result_clear(&r);
     }
     /* Three repetitions: the median of the three processes' medians. */
