@@ -79,8 +79,8 @@ typedef struct vb_repetition {
     uint64_t rounds, iterations;
     int64_t peak_rss, heap_peak; /* bytes, -1 n/a */
     double wall_time;            /* seconds, start to result of this process */
-    double cpu_median;           /* CPU seconds per iteration, every thread and waited-for child, the
-                                    median of its rounds; 0 when not measured */
+    double cpu_median;           /* CPU seconds per iteration (every thread, waited-for
+                                    children), median of its rounds; 0 when not measured */
 } vb_repetition;
 
 /** A named counter set by vb_counter_set. */
