@@ -714,6 +714,16 @@ static void cpu_in_children(vb_state *st)
     }
 }
 
+/* Runs `bench` (forked or not), asserts it passed, and gives its result (vb_result_clear). */
+static vb_result run_passed(const vb_bench *bench, bool fork_it)
+{
+    const vb_run_options cfg = quick(fork_it);
+    vb_result r;
+    assert_int_equal(vb_run_bench(bench, &cfg, &r, NULL), VB_OK);
+    assert_int_equal(r.outcome, VB_OUTCOME_PASSED);
+    return r;
+}
+
 /* A benchmark declared to keep two threads busy gets its CPU time measured, pauses left out,
    in this process and from a forked child; another benchmark gets none. */
 static void cpu_time_of_threaded_benchmarks(void **state)
@@ -728,10 +738,7 @@ static void cpu_time_of_threaded_benchmarks(void **state)
     o.threads = 0;
     const vb_bench *plain = add("plain", cpu_and_sleep, &o);
     for (int fork_it = 0; fork_it < 2; fork_it++) {
-        const vb_run_options cfg = quick(fork_it == 1);
-        vb_result r;
-        assert_int_equal(vb_run_bench(threaded, &cfg, &r, NULL), VB_OK);
-        assert_int_equal(r.outcome, VB_OUTCOME_PASSED);
+        vb_result r = run_passed(threaded, fork_it == 1);
         /* At least the 4 ms burnt while timed; without the paused 20 ms. */
         assert_true(r.cpu_median >= 0.004);
         assert_true(r.cpu_median < 0.014);
@@ -739,8 +746,7 @@ static void cpu_time_of_threaded_benchmarks(void **state)
         assert_true(r.stats.median >= r.cpu_median + 0.009);
         assert_true(r.nreps == 1 && r.reps[0].cpu_median == r.cpu_median);
         vb_result_clear(&r);
-        assert_int_equal(vb_run_bench(plain, &cfg, &r, NULL), VB_OK);
-        assert_int_equal(r.outcome, VB_OUTCOME_PASSED);
+        r = run_passed(plain, fork_it == 1);
         assert_true(r.cpu_median == 0);
         vb_result_clear(&r);
     }
@@ -749,10 +755,7 @@ static void cpu_time_of_threaded_benchmarks(void **state)
     o.threads = 2;
     const vb_bench *children = add("children", cpu_in_children, &o);
     for (int fork_it = 0; fork_it < 2; fork_it++) {
-        const vb_run_options cfg = quick(fork_it == 1);
-        vb_result r;
-        assert_int_equal(vb_run_bench(children, &cfg, &r, NULL), VB_OK);
-        assert_int_equal(r.outcome, VB_OUTCOME_PASSED);
+        vb_result r = run_passed(children, fork_it == 1);
         assert_true(r.cpu_median >= 0.0059);
         assert_true(r.cpu_median < 0.016);
         vb_result_clear(&r);
