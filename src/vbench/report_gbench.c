@@ -117,6 +117,15 @@ static json_t *entry(const char *name, const char *run_name, place p, const char
                      (json_int_t)repetitions);
 }
 
+/* The CPU time Google Benchmark's cpu_time gets for repetition `k` of r, seconds per
+   iteration: the CPU time vbench measured (benchmarks of .threads >= 2: the median of the
+   process's rounds), else the wall time `mean`, as before vbench measured any. */
+static double cpu_time_of(const vb_result *r, size_t k, double mean)
+{
+    const double cpu = r->nreps > k ? r->reps[k].cpu_median : r->cpu_median;
+    return cpu > 0 ? cpu : mean;
+}
+
 /* One "iteration" entry: repetition `k` of `n` (its own process), mean time per iteration
    `mean` over `iterations` iterations, and the figures the harness has for it. */
 static json_t *iteration(const vb_result *r, const char *name, place p, size_t k, size_t n,
@@ -131,7 +140,7 @@ static json_t *iteration(const vb_result *r, const char *name, place p, size_t k
     json_object_set_new(o, "threads", json_integer(1));
     json_object_set_new(o, "iterations", json_integer((json_int_t)iterations));
     json_object_set_new(o, "real_time", json_real(mean * 1e9));
-    json_object_set_new(o, "cpu_time", json_real(mean * 1e9));
+    json_object_set_new(o, "cpu_time", json_real(cpu_time_of(r, k, mean) * 1e9));
     json_object_set_new(o, "time_unit", json_string("ns"));
     if (r->items_per_iter > 0 && mean > 0) {
         json_object_set_new(o, "items_per_second", json_real(r->items_per_iter / mean));
@@ -161,9 +170,10 @@ static json_t *iteration(const vb_result *r, const char *name, place p, size_t k
 }
 
 /* One "aggregate" entry over the repetitions, as Google Benchmark writes them: iterations is
-   the number of repetitions, `unit` "time" or "percentage" (cv). */
+   the number of repetitions, `unit` "time" or "percentage" (cv); `value` of the real times,
+   `cpu` of the CPU times. */
 static json_t *aggregate(const char *name, place p, size_t n, const char *stat, const char *unit,
-                         double value, bool seconds)
+                         double value, double cpu, bool seconds)
 {
     char full[340];
     snprintf(full, sizeof full, "%s_%s", name, stat);
@@ -171,13 +181,13 @@ static json_t *aggregate(const char *name, place p, size_t n, const char *stat, 
     if (!o) {
         return NULL;
     }
-    const double v = seconds ? value * 1e9 : value;
+    const double scale = seconds ? 1e9 : 1;
     json_object_set_new(o, "threads", json_integer(1));
     json_object_set_new(o, "aggregate_name", json_string(stat));
     json_object_set_new(o, "aggregate_unit", json_string(unit));
     json_object_set_new(o, "iterations", json_integer((json_int_t)n));
-    json_object_set_new(o, "real_time", json_real(v));
-    json_object_set_new(o, "cpu_time", json_real(v));
+    json_object_set_new(o, "real_time", json_real(value * scale));
+    json_object_set_new(o, "cpu_time", json_real(cpu * scale));
     json_object_set_new(o, "time_unit", json_string("ns"));
     return o;
 }
@@ -210,24 +220,28 @@ static vb_status benchmark(json_t *list, const vb_result *r, place p, vb_error *
     char name[300];
     gbench_name(r->bench, name, sizeof name);
     const size_t n = r->nreps > 0 ? r->nreps : 1;
-    double *times = vb__malloc(n * sizeof *times);
+    double *times = vb__malloc(2 * n * sizeof *times);
     if (!times) {
         return vb__nomem(err);
     }
+    double *cpus = times + n;
     for (size_t k = 0; k < n; k++) {
         const bool own = r->nreps > k;
         times[k] = own ? r->reps[k].mean : r->stats.mean;
+        cpus[k] = cpu_time_of(r, k, times[k]);
         const uint64_t rounds = own ? r->reps[k].rounds : r->stats.rounds;
         const uint64_t per_round = own ? r->reps[k].iterations : r->iterations;
         json_array_append_new(list, iteration(r, name, p, k, n, times[k], rounds * per_round));
     }
     if (n > 1) {
-        double stat[4];
+        double stat[4], cpu[4];
         rep_statistics(times, n, stat);
+        rep_statistics(cpus, n, cpu);
         static const char *const names[4] = {"mean", "median", "stddev", "cv"};
         for (int i = 0; i < 4; i++) {
             json_array_append_new(list, aggregate(name, p, n, names[i],
-                                                  i == 3 ? "percentage" : "time", stat[i], i < 3));
+                                                  i == 3 ? "percentage" : "time", stat[i], cpu[i],
+                                                  i < 3));
         }
     }
     vb__free(times);

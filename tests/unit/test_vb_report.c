@@ -257,6 +257,17 @@ static void check_entry(json_t *b, const char *name, const char *run_name, const
     assert_string_equal(str(b, "time_unit"), "ns");
 }
 
+/* Writes `suite` as Google Benchmark JSON to `file` in the fixture's folder, gives f->r[0] its
+   own (absent) repetitions back, and returns the file re-read. */
+static json_t *gbench_written(fixture *f, const vb_suite *suite, const char *file)
+{
+    snprintf(f->path, sizeof f->path, "%s/%s", f->dir, file);
+    assert_int_equal(vb_report_gbench_write(suite, f->path, NULL), VB_OK);
+    f->r[0].reps = NULL;
+    f->r[0].nreps = 0;
+    return load(f->path);
+}
+
 /* The Google Benchmark JSON of repetitions, re-read field by field: one "iteration" entry per
    repetition, then the aggregates mean, median, stddev and cv as Google Benchmark 1.7.1 writes
    them (the form its compare.py runs a U test on); a family's instances share family_index. */
@@ -277,11 +288,7 @@ static void gbench_repetitions(void **state)
         r[i].bench = vb_registry_get((size_t)i);
     }
     const vb_suite suite = {&f->m, r, 5, &f->cfg};
-    snprintf(f->path, sizeof f->path, "%s/reps.json", f->dir);
-    assert_int_equal(vb_report_gbench_write(&suite, f->path, NULL), VB_OK);
-    f->r[0].reps = NULL;
-    f->r[0].nreps = 0;
-    json_t *root = load(f->path);
+    json_t *root = gbench_written(f, &suite, "reps.json");
     json_t *list = json_object_get(root, "benchmarks");
     assert_int_equal(json_array_size(list), 3 + 4 + 1 + 2);
     const double real[3] = {1000, 2000, 4000};
@@ -319,6 +326,50 @@ static void gbench_repetitions(void **state)
     assert_int_equal(json_integer_value(json_object_get(plain, "repetition_index")), 0);
     check_entry(json_array_get(list, 8), "g/fam/30", "g/fam/30", "iteration", 2, 0, 1);
     check_entry(json_array_get(list, 9), "g/fam/365", "g/fam/365", "iteration", 2, 1, 1);
+    json_decref(root);
+}
+
+/* A benchmark whose CPU time was measured (.threads >= 2) writes it as cpu_time: each
+   repetition's own CPU median, the aggregates over those; real_time stays the wall time. Without
+   repetitions, the result's CPU median. */
+static void gbench_cpu_time(void **state)
+{
+    fixture *f = *state;
+    vb_repetition reps[3];
+    memcpy(reps, three_reps, sizeof reps);
+    const double cpu_us[3] = {1.5, 3, 5};
+    for (int k = 0; k < 3; k++) {
+        reps[k].cpu_median = cpu_us[k] * 1e-6;
+    }
+    f->r[0].reps = reps;
+    f->r[0].nreps = 3;
+    f->r[0].cpu_median = 3e-6;
+    f->r[1].cpu_median = 7e-6; /* plain: no repetitions */
+    const vb_suite suite = {&f->m, f->r, 3, &f->cfg};
+    json_t *root = gbench_written(f, &suite, "cpu.json");
+    json_t *list = json_object_get(root, "benchmarks");
+    assert_int_equal(json_array_size(list), 3 + 4 + 1);
+    const double real[3] = {1000, 2000, 4000};
+    for (int k = 0; k < 3; k++) {
+        json_t *b = json_array_get(list, (size_t)k);
+        near(num(b, "real_time"), real[k], 1e-9);
+        near(num(b, "cpu_time"), cpu_us[k] * 1000, 1e-9);
+    }
+    /* By hand over 1.5, 3, 5 us: mean 19/6, median 3, sample stddev sqrt(37/12) (squared
+       deviations 25/9, 1/36, 121/36 sum to 37/6, over n - 1 = 2), cv their quotient. The real
+       times' aggregates are gbench_repetitions' (1, 2, 4 us). */
+    const double cpu[4] = {19000.0 / 6, 3000, 1000 * sqrt(37.0 / 12),
+                           sqrt(37.0 / 12) / (19.0 / 6)};
+    const double wall[4] = {7000.0 / 3, 2000, 1000 * sqrt(7.0 / 3), sqrt(7.0 / 3) / (7.0 / 3)};
+    for (int k = 0; k < 4; k++) {
+        json_t *b = json_array_get(list, (size_t)(3 + k));
+        near(num(b, "real_time"), wall[k], 1e-9);
+        near(num(b, "cpu_time"), cpu[k], 1e-9);
+    }
+    json_t *plain = json_array_get(list, 7);
+    assert_string_equal(str(plain, "name"), "plain");
+    near(num(plain, "real_time"), f->r[1].stats.mean * 1e9, 1e-9);
+    near(num(plain, "cpu_time"), 7000, 1e-9);
     json_decref(root);
 }
 
@@ -498,6 +549,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(pytest_schema, setup, teardown),
         cmocka_unit_test_setup_teardown(gbench_schema, setup, teardown),
         cmocka_unit_test_setup_teardown(gbench_repetitions, setup, teardown),
+        cmocka_unit_test_setup_teardown(gbench_cpu_time, setup, teardown),
         cmocka_unit_test_setup_teardown(repetitions_in_pytest_json_csv_and_console, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(csv_and_markdown, setup, teardown),
