@@ -358,8 +358,7 @@ static void gbench_cpu_time(void **state)
     /* By hand over 1.5, 3, 5 us: mean 19/6, median 3, sample stddev sqrt(37/12) (squared
        deviations 25/9, 1/36, 121/36 sum to 37/6, over n - 1 = 2), cv their quotient. The real
        times' aggregates are gbench_repetitions' (1, 2, 4 us). */
-    const double cpu[4] = {19000.0 / 6, 3000, 1000 * sqrt(37.0 / 12),
-                           sqrt(37.0 / 12) / (19.0 / 6)};
+    const double cpu[4] = {19000.0 / 6, 3000, 1000 * sqrt(37.0 / 12), sqrt(37.0 / 12) / (19.0 / 6)};
     const double wall[4] = {7000.0 / 3, 2000, 1000 * sqrt(7.0 / 3), sqrt(7.0 / 3) / (7.0 / 3)};
     for (int k = 0; k < 4; k++) {
         json_t *b = json_array_get(list, (size_t)(3 + k));
