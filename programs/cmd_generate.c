@@ -7,7 +7,7 @@
 
 static const char HELP[] =
     "usage: vitals generate [--days N] [--per-day N] [--seed N] [--start YYYY-MM-DD]\n"
-    "                       [--metrics LIST] [--shape apple|dense]\n"
+    "                       [--metrics LIST] [--shape apple|dense] [--order type|time]\n"
     "                       (-o FILE [--zip] [--size BYTES] | --db DB)\n\n"
     "Writes plausible Apple Health data, the same bytes for the same options on every machine.\n\n"
     "  --days N        days of data (default 365)\n"
@@ -18,6 +18,8 @@ static const char HELP[] =
     "                  resting_heart_rate, hrv, body_mass, sleep, blood_pressure (default all)\n"
     "  --shape S       apple: records as Apple writes them (default); dense: without the\n"
     "                  device attribute, about 290 bytes of XML a record instead of 430\n"
+    "  --order O       type: every record of one type, then the next, as Apple lists them\n"
+    "                  (default); time: day by day, the types interleaved in time order\n"
     "  -o FILE         write an Apple-format export.xml ('-' for standard output)\n"
     "  --zip           with -o: write an export.zip holding apple_health_export/export.xml\n"
     "  --size BYTES    with -o: keep adding days until the XML has at least BYTES (1G, 100M)\n"
@@ -113,6 +115,15 @@ int cmd_generate(int argc, char **argv)
                 o.shape = VT_GEN_SHAPE_DENSE;
             } else {
                 return cli_usage("generate", "--shape needs apple or dense");
+            }
+        } else if (cli_option(a, "--order", &v)) {
+            const char *order = cli_value(argc, argv, &i, v);
+            if (order && strcmp(order, "type") == 0) {
+                o.order = VT_GEN_ORDER_TYPE;
+            } else if (order && strcmp(order, "time") == 0) {
+                o.order = VT_GEN_ORDER_TIME;
+            } else {
+                return cli_usage("generate", "--order needs type or time");
             }
         } else if (cli_option(a, "--size", &v)) {
             if (cli_parse_size(cli_value(argc, argv, &i, v), &o.target_bytes) != 0 ||

@@ -41,6 +41,16 @@ enum vt_gen_shape {
     VT_GEN_SHAPE_DENSE = 1
 };
 
+/** The order of the Records in a generated export (and of the records a sink receives). */
+enum vt_gen_order {
+    /** As Apple's exports list them: every record of one type, then the next type; each type's
+     *  records in time order (default) */
+    VT_GEN_ORDER_TYPE = 0,
+    /** Day by day, the day's records of every type interleaved in time order: the worst case
+     *  for the store's natural-key index (versions before 2026-12-02 wrote only this) */
+    VT_GEN_ORDER_TIME = 1
+};
+
 /** Generator parameters; vt_gen_options_default fills the defaults. */
 typedef struct vt_gen_options {
     uint64_t seed;        /**< same seed, same output, on every machine (default 1) */
@@ -51,13 +61,15 @@ typedef struct vt_gen_options {
     uint32_t metrics;     /**< mask of enum vt_gen_metric (default VT_GEN_ALL) */
     uint64_t target_bytes;/**< XML only: repeat days until at least this many bytes (0: off) */
     uint32_t shape;       /**< enum vt_gen_shape (default VT_GEN_SHAPE_APPLE) */
+    uint32_t order;       /**< enum vt_gen_order (default VT_GEN_ORDER_TYPE) */
 } vt_gen_options;
 
 /** Fills `options` with the defaults. */
 void vt_gen_options_default(vt_gen_options *options);
 
 /**
- * Generates the records and sends each to `sink` in time order, day by day. Strings are
+ * Generates the records and sends each to `sink` in `options->order` (type after type, or day
+ * by day), each type's records in time order. Strings are
  * interned in a pool owned by the generator for the duration of the call.
  */
 vt_status vt_gen_records(const vt_gen_options *options, const vt_sink *sink, vt_error *err);
@@ -79,8 +91,10 @@ typedef struct vt_gen_xml_stats {
 /**
  * Writes an Apple-format export.xml to `out` as a stream, in constant memory: declaration,
  * DOCTYPE with Apple's internal DTD, HealthData, ExportDate, Me, Records with
- * MetadataEntry, Workouts, ActivitySummary and a blood-pressure Correlation. `stats` may be
- * NULL.
+ * MetadataEntry (in `options->order`), then the blood-pressure Correlations, Workouts and
+ * ActivitySummaries, as Apple orders them. With `target_bytes` and the type order, the days
+ * are counted first (the records formatted once and dropped) so that every type covers the
+ * same days. `stats` may be NULL.
  */
 vt_status vt_gen_write_xml(const vt_gen_options *options, FILE *out, vt_gen_xml_stats *stats,
                            vt_error *err);

@@ -19,6 +19,8 @@ enum {
     VT__GEN_S_IN_BED, VT__GEN_S_CORE, VT__GEN_S_DEEP, VT__GEN_S_REM, VT__GEN_S_AWAKE,
     VT__GEN_S_COUNT
 };
+/* The record types are the first strings; VT_GEN_ORDER_TYPE writes them in this order. */
+enum { VT__GEN_TYPE_COUNT = VT__GEN_S_DIASTOLIC + 1 };
 
 /* One generated sample with what the XML writer needs to print it exactly. */
 typedef struct vt__gen_rec {
@@ -43,6 +45,17 @@ vt_status vt__gen_init(vt__gen *g, const vt_gen_options *options, vt_error *err)
 void vt__gen_free(vt__gen *g);
 /* Fills g->recs with day `day_index` (0 = options.start_day). */
 void vt__gen_day(vt__gen *g, uint32_t day_index);
+/* Whether record `r` belongs in pass `pass` of the records: every record in the time order,
+ * in the type order only those of type `pass` (0 to VT__GEN_TYPE_COUNT - 1). */
+static inline int vt__gen_in_pass(const vt__gen *g, uint32_t pass, const vt__gen_rec *r)
+{
+    return g->opt.order == VT_GEN_ORDER_TIME || r->rec.type == g->id[pass];
+}
+/* Passes over the days the records take: 1 in the time order, one a type in the type order. */
+static inline uint32_t vt__gen_passes(const vt__gen *g)
+{
+    return g->opt.order == VT_GEN_ORDER_TIME ? 1u : (uint32_t)VT__GEN_TYPE_COUNT;
+}
 uint64_t vt__gen_next(uint64_t *state);
 int64_t vt__gen_range(uint64_t *state, int64_t lo, int64_t hi);
 

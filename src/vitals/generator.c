@@ -88,6 +88,9 @@ vt_status vt__gen_init(vt__gen *g, const vt_gen_options *options, vt_error *err)
     if (g->opt.shape > VT_GEN_SHAPE_DENSE) {
         return vt__error(err, VT_ERR_INVALID, "generate: unknown shape %u", g->opt.shape);
     }
+    if (g->opt.order > VT_GEN_ORDER_TIME) {
+        return vt__error(err, VT_ERR_INVALID, "generate: unknown order %u", g->opt.order);
+    }
     vt_status st = vt_strpool_new(&g->strings, err);
     for (int i = 0; st == VT_OK && i < VT__GEN_S_COUNT; i++) {
         st = vt_strpool_intern(g->strings, STRINGS[i], strlen(STRINGS[i]), &g->id[i], err);
@@ -310,10 +313,15 @@ vt_status vt_gen_records(const vt_gen_options *options, const vt_sink *sink, vt_
     if (st != VT_OK) {
         return st;
     }
-    for (uint32_t d = 0; st == VT_OK && d < g.opt.days; d++) {
-        vt__gen_day(&g, d);
-        for (size_t i = 0; st == VT_OK && i < g.count && sink->record; i++) {
-            st = sink->record(sink->ctx, &g.recs[i].rec, g.strings, err);
+    const uint32_t passes = vt__gen_passes(&g);
+    for (uint32_t p = 0; st == VT_OK && p < passes; p++) {
+        for (uint32_t d = 0; st == VT_OK && d < g.opt.days; d++) {
+            vt__gen_day(&g, d);
+            for (size_t i = 0; st == VT_OK && i < g.count && sink->record; i++) {
+                if (vt__gen_in_pass(&g, p, &g.recs[i])) {
+                    st = sink->record(sink->ctx, &g.recs[i].rec, g.strings, err);
+                }
+            }
         }
     }
     vt__gen_free(&g);

@@ -89,13 +89,24 @@ static const char *const PROLOG[] = {
     "]>\n",
 };
 
-enum phase { P_PROLOG, P_RECORDS, P_CORRELATIONS, P_WORKOUTS, P_SUMMARIES, P_TAIL, P_DONE };
+enum phase {
+    P_PROLOG,
+    P_COUNT_DAYS,
+    P_RECORDS,
+    P_CORRELATIONS,
+    P_WORKOUTS,
+    P_SUMMARIES,
+    P_TAIL,
+    P_DONE
+};
 
 typedef struct xmlgen {
     vt__gen g;
     enum phase phase;
     uint32_t day;      /* next day of the current phase */
-    uint32_t days;     /* days of records written, known once the records phase ends */
+    uint32_t days;     /* days of records; known before the records in the type order, else
+                          once the records phase ends */
+    uint32_t pass;     /* the records' pass: the type written (type order), 0 (time order) */
     char *buf;
     size_t len, pos, cap;
     int nomem;
@@ -367,6 +378,25 @@ static void write_summary(xmlgen *x, uint32_t day)
     puts_(x, "/>\n");
 }
 
+/* The days whose records, after the prolog, make at least target_bytes: the records are
+ * formatted and dropped, as the time order would write them. */
+static void count_days(xmlgen *x)
+{
+    const uint64_t records = x->stats.records;
+    uint64_t bytes = x->stats.bytes;
+    uint32_t day = 0;
+    while (bytes < x->g.opt.target_bytes && !x->nomem) {
+        x->len = 0;
+        vt__gen_day(&x->g, day++);
+        for (size_t i = 0; i < x->g.count; i++) {
+            write_record(x, &x->g.recs[i], " ");
+        }
+        bytes += x->len;
+    }
+    x->stats.records = records;
+    x->days = day;
+}
+
 /* Produces the next piece of the document into the buffer; 0 when there is none left. */
 static int produce(xmlgen *x)
 {
@@ -375,20 +405,36 @@ static int produce(xmlgen *x)
         switch (x->phase) {
         case P_PROLOG:
             write_prolog(x);
+            /* The type order goes over the days once a type: with a size to reach, how many
+             * days reach it is counted first. */
+            x->days = x->g.opt.days;
+            x->phase = x->g.opt.order == VT_GEN_ORDER_TYPE && x->g.opt.target_bytes
+                           ? P_COUNT_DAYS
+                           : P_RECORDS;
+            break;
+        case P_COUNT_DAYS:
+            count_days(x);
+            x->len = 0;
             x->phase = P_RECORDS;
             break;
         case P_RECORDS: {
-            const int more = x->g.opt.target_bytes ? x->stats.bytes < x->g.opt.target_bytes
-                                                   : x->day < x->g.opt.days;
+            const int more = x->g.opt.order == VT_GEN_ORDER_TIME && x->g.opt.target_bytes
+                                 ? x->stats.bytes < x->g.opt.target_bytes
+                                 : x->day < x->days;
             if (!more) {
                 x->days = x->day;
                 x->day = 0;
+                if (++x->pass < vt__gen_passes(&x->g)) {
+                    break;
+                }
                 x->phase = P_CORRELATIONS;
                 break;
             }
             vt__gen_day(&x->g, x->day++);
             for (size_t i = 0; i < x->g.count; i++) {
-                write_record(x, &x->g.recs[i], " ");
+                if (vt__gen_in_pass(&x->g, x->pass, &x->g.recs[i])) {
+                    write_record(x, &x->g.recs[i], " ");
+                }
             }
             break;
         }

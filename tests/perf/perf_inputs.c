@@ -98,7 +98,9 @@ static void warm(const char *path)
 static int export_of_shape(uint64_t bytes, uint32_t days, int zip, uint32_t shape, char *path,
                            size_t size, vt_error *err)
 {
-    snprintf(path, size, "%s/export-s1-p100-d%u-b%llu%s.%s", cache_dir(), days,
+    /* "-t": the records in the type order (VT_GEN_ORDER_TYPE); files of the time order that
+     * earlier versions cached are not reused. */
+    snprintf(path, size, "%s/export-t-s1-p100-d%u-b%llu%s.%s", cache_dir(), days,
              (unsigned long long)bytes, shape == VT_GEN_SHAPE_DENSE ? "-dense" : "",
              zip ? "zip" : "xml");
     struct stat st;

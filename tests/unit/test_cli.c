@@ -59,6 +59,7 @@ static void usage_errors_exit_2_with_one_line(void **state)
         "daily --db x.db --from 2020-13-01", "generate", "generate --days 0 -o x.xml",
         "generate --days ten -o x.xml", "generate -o a.xml --db b.db", "query --db x.db",
         "generate --metrics steps,nope -o x.xml", "info", "daily --db x.db --unknown",
+        "generate --order random -o x.xml",
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const int rc = run(cases[i]);

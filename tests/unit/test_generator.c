@@ -71,15 +71,24 @@ static void same_seed_same_bytes_on_every_machine(void **state)
     assert_int_equal(na, nb);
     assert_memory_equal(xa, xb, na);
     assert_int_equal(sa.bytes, na);
-    /* The anchor: FNV-1a 64 of this output, computed outside the test with
-     *   vitals generate --days 30 --per-day 100 --seed 42 -o g.xml
+    /* The anchors: FNV-1a 64 of this output, computed outside the test with
+     *   vitals generate --days 30 --per-day 100 --seed 42 [--order time] -o g.xml
      *   python3 -c "h=0xcbf29ce484222325
      *   for b in open('g.xml','rb').read(): h=((h^b)*0x100000001b3)&(2**64-1)
      *   print(hex(h))"
-     * (sha256 4503cb37efeb4318e46f30ddeaaeb478f49437b28bd5ff85d3112597ffe959cc, 1292200 bytes).
-     * It changes only when the generator's output format changes on purpose. */
+     * The type order (default): sha256 b22158e5899909b53607ad6140974cad5a99f0eacc06fc5ca72c0e7d
+     * 0b54d992; the time order, the only one before 2026-12-02, is byte for byte what those
+     * versions wrote: sha256 4503cb37efeb4318e46f30ddeaaeb478f49437b28bd5ff85d3112597ffe959cc.
+     * Both are 1292200 bytes. They change only when the generator's output changes on purpose. */
     assert_int_equal(na, 1292200);
-    assert_int_equal(fnv1a(xa, na), 0x018fce995c7c5c68ull);
+    assert_int_equal(fnv1a(xa, na), 0x511729b4cb4fb7d4ull);
+    o.order = VT_GEN_ORDER_TIME;
+    write_to(&o, b, &sb);
+    free(xb);
+    xb = read_all(b, &nb);
+    assert_int_equal(nb, 1292200);
+    assert_int_equal(fnv1a(xb, nb), 0x018fce995c7c5c68ull);
+    o.order = VT_GEN_ORDER_TYPE;
     /* Another seed, other bytes. */
     o.seed = 43;
     write_to(&o, b, &sb);
@@ -235,6 +244,95 @@ static void dense_shape_drops_the_device(void **state)
     assert_int_equal(vt_gen_write_file(&o, dense, 0, NULL, &err), VT_ERR_INVALID);
 }
 
+static int cmp_lines(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The document's lines, sorted (the buffer is cut into lines in place). */
+static char **sorted_lines(char *x, size_t *count)
+{
+    size_t n = count_of(x, "\n"), k = 0;
+    char **lines = malloc((n + 1) * sizeof *lines);
+    for (char *p = x, *nl; (nl = strchr(p, '\n')); p = nl + 1) {
+        *nl = '\0';
+        lines[k++] = p;
+    }
+    qsort(lines, k, sizeof *lines, cmp_lines);
+    *count = k;
+    return lines;
+}
+
+/* The type order lists each type's records in one run, as Apple does, with the same lines as
+ * the time order; with a size to reach, both orders cover the same days. */
+static void type_order_lists_each_type_once(void **state)
+{
+    (void)state;
+    vt_gen_options o;
+    vt_gen_options_default(&o);
+    o.per_day = 60;
+    o.target_bytes = 400000;
+    const char *a = VITALS_TMP_PREFIX "test-gen-type.xml", *b = VITALS_TMP_PREFIX "test-gen-time.xml";
+    vt_gen_xml_stats sa, sb;
+    write_to(&o, a, &sa);
+    o.order = VT_GEN_ORDER_TIME;
+    write_to(&o, b, &sb);
+    assert_int_equal(sa.days, sb.days);
+    assert_int_equal(sa.bytes, sb.bytes);
+    assert_int_equal(sa.records, sb.records);
+    assert_true(sa.bytes >= 400000);
+    size_t na, nb;
+    char *xa = read_all(a, &na), *xb = read_all(b, &nb);
+    assert_int_equal(na, nb);
+    assert_true(memcmp(xa, xb, na) != 0);
+    /* Runs of top-level Records of one type: one a type in the type order, many in the other. */
+    size_t runs[2] = {0, 0};
+    char *docs[2] = {xa, xb};
+    for (int d = 0; d < 2; d++) {
+        char prev[96] = "";
+        for (const char *p = docs[d]; (p = strstr(p, "\n <Record type=\"")); p++) {
+            const char *t = p + 16, *q = strchr(t, '"');
+            char cur[96];
+            snprintf(cur, sizeof cur, "%.*s", (int)(q - t), t);
+            if (strcmp(cur, prev) != 0) {
+                runs[d]++;
+                strcpy(prev, cur);
+            }
+        }
+    }
+    assert_int_equal(runs[0], 10);
+    assert_true(runs[1] > 100);
+    size_t ka, kb;
+    char **la = sorted_lines(xa, &ka), **lb = sorted_lines(xb, &kb);
+    assert_int_equal(ka, kb);
+    for (size_t i = 0; i < ka; i++) {
+        assert_string_equal(la[i], lb[i]);
+    }
+    free(la);
+    free(lb);
+    free(xa);
+    free(xb);
+    /* The records a sink gets follow the order too: one run a type. */
+    vt_table *t;
+    assert_int_equal(vt_table_new(&t, NULL), VT_OK);
+    o.order = VT_GEN_ORDER_TYPE;
+    o.days = 20;
+    o.target_bytes = 0;
+    assert_int_equal(vt_gen_table(&o, t, NULL), VT_OK);
+    size_t type_runs = 0;
+    uint32_t prev_type = 0;
+    for (size_t i = 0; i < vt_table_count(t); i++) {
+        vt_record r;
+        vt_table_get(t, i, &r);
+        type_runs += r.type != prev_type;
+        prev_type = r.type;
+    }
+    assert_int_equal(type_runs, 10);
+    vt_table_free(t);
+    unlink(a);
+    unlink(b);
+}
+
 static void bad_options_are_refused(void **state)
 {
     (void)state;
@@ -249,6 +347,10 @@ static void bad_options_are_refused(void **state)
     vt_gen_options_default(&o);
     o.metrics = 0;
     assert_int_equal(vt_gen_table(&o, t, &err), VT_ERR_INVALID);
+    vt_gen_options_default(&o);
+    o.order = VT_GEN_ORDER_TIME + 1;
+    assert_int_equal(vt_gen_table(&o, t, &err), VT_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "order"));
     vt_gen_options_default(&o);
     assert_int_equal(vt_gen_write_file(&o, "/nonexistent-dir/x.xml", 0, NULL, &err), VT_ERR_IO);
     assert_non_null(strstr(err.msg, "/nonexistent-dir/x.xml"));
@@ -270,6 +372,7 @@ int main(void)
         cmocka_unit_test(zip_holds_the_same_xml),
         cmocka_unit_test(size_target_adds_days),
         cmocka_unit_test(dense_shape_drops_the_device),
+        cmocka_unit_test(type_order_lists_each_type_once),
         cmocka_unit_test(bad_options_are_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
