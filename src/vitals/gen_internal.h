@@ -37,6 +37,7 @@ typedef struct vt__gen {
     vt_strpool *strings;
     uint32_t id[VT__GEN_S_COUNT];
     vt__gen_rec *recs; /* the current day, sorted by start */
+    vt__gen_rec *scratch; /* the sort's, as many as recs */
     size_t count, cap;
     uint32_t day_index;
 } vt__gen;

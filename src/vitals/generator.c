@@ -97,7 +97,8 @@ vt_status vt__gen_init(vt__gen *g, const vt_gen_options *options, vt_error *err)
     }
     /* A day holds at most per_day records plus the fixed daily ones (sleep, rest, mass...). */
     g->cap = (size_t)g->opt.per_day + 32;
-    if (st == VT_OK && !(g->recs = vt__calloc(g->cap, sizeof *g->recs))) {
+    if (st == VT_OK && (!(g->recs = vt__calloc(g->cap, sizeof *g->recs)) ||
+                        !(g->scratch = vt__calloc(g->cap, sizeof *g->scratch)))) {
         st = vt__nomem(err);
     }
     if (st != VT_OK) {
@@ -110,8 +111,10 @@ void vt__gen_free(vt__gen *g)
 {
     vt_strpool_free(g->strings);
     vt__free(g->recs);
+    vt__free(g->scratch);
     g->strings = NULL;
     g->recs = NULL;
+    g->scratch = NULL;
 }
 
 static const vt_metadata_entry MOTION_CONTEXT[2] = {
@@ -163,6 +166,30 @@ static int by_start(const void *a, const void *b)
         return x->rec.start.utc < y->rec.start.utc ? -1 : 1;
     }
     return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Sorts `n` records by by_start (a total order: the result is the only sorted one) with a
+ * merge sort through `scratch`: no allocation a day, where qsort allocates its own buffer (a
+ * day is generated once per type in the type order). */
+static void sort_by_start(vt__gen_rec *a, vt__gen_rec *scratch, size_t n)
+{
+    if (n < 2) {
+        return;
+    }
+    const size_t half = n / 2;
+    sort_by_start(a, scratch, half);
+    sort_by_start(a + half, scratch, n - half);
+    if (by_start(&a[half - 1], &a[half]) <= 0) {
+        return; /* already in order */
+    }
+    memcpy(scratch, a, half * sizeof *a);
+    size_t i = 0, j = half, k = 0;
+    while (i < half && j < n) {
+        a[k++] = by_start(&a[j], &scratch[i]) < 0 ? a[j++] : scratch[i++];
+    }
+    while (i < half) {
+        a[k++] = scratch[i++];
+    }
 }
 
 /* Spreads `n` samples over the waking hours (07:00-23:00 local) of the day. */
@@ -303,7 +330,7 @@ void vt__gen_day(vt__gen *g, uint32_t day_index)
     for (size_t i = 0; i < g->count; i++) {
         g->recs[i].seq = (uint32_t)i;
     }
-    qsort(g->recs, g->count, sizeof *g->recs, by_start);
+    sort_by_start(g->recs, g->scratch, g->count);
 }
 
 vt_status vt_gen_records(const vt_gen_options *options, const vt_sink *sink, vt_error *err)

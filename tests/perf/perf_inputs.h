@@ -36,7 +36,8 @@ vt_store *perf_store_cached(uint32_t days, uint32_t per_day);
 void perf_scratch_path(const char *name, char *path, size_t size);
 
 /*
- * The path of a generated export (seed 1, 100 records a day), at least `bytes` of XML (or
+ * The path of a generated export (seed 1, 100 records a day, the records type after type as
+ * Apple's exports list them: vitals generate's default order), at least `bytes` of XML (or
  * `days` days when bytes is 0), plain or zipped, generated once and cached under the build
  * tree keyed by its parameters (an interrupted generation never leaves a partial file).
  * Returns 0, or -1 with the reason in `err`.
