@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -585,6 +588,68 @@ static void a_database_error_mid_import_rolls_everything_back(void **state)
     remove_db();
 }
 
+/* A page write that the file system refuses half-way through a first import (the file size
+ * limit, as a full disk would): the import fails with an error and leaves the database as it
+ * was, whether the writer thread wrote the page itself (one thread) or a helper wrote it
+ * behind it (two threads: the error surfaces at a later call, the commit's sync at the
+ * latest). Then the same import succeeds in full. */
+static void a_page_write_refused_by_the_disk_rolls_the_import_back(void **state)
+{
+    (void)state;
+    char path[300];
+    snprintf(path, sizeof path, "%s.fsize.xml", db_path);
+    vt_gen_options g;
+    vt_gen_options_default(&g);
+    g.days = 150;
+    vt_gen_xml_stats gs;
+    assert_int_equal(vt_gen_write_file(&g, path, 0, &gs, NULL), VT_OK);
+    void (*old_handler)(int) = signal(SIGXFSZ, SIG_IGN);
+    struct rlimit saved;
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved), 0);
+    for (int threads = 1; threads <= 2; threads++) {
+        vt_store *s = fresh_store();
+        const uint64_t empty = fingerprint(s);
+        /* The schema into the file itself (a new store keeps it in the WAL), then its size. */
+        assert_int_equal(scalar(s, "PRAGMA wal_checkpoint(TRUNCATE)"), 0);
+        struct stat sb;
+        assert_int_equal(stat(db_path, &sb), 0);
+        /* Room for a few hundred KiB more than the empty schema: the import needs megabytes. */
+        struct rlimit lim = saved;
+        lim.rlim_cur = (rlim_t)sb.st_size + 512 * 1024;
+        assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+        vt_import_options o;
+        memset(&o, 0, sizeof o);
+        o.threads = threads;
+        vt_import_stats st;
+        vt_error err;
+        vt_error_clear(&err);
+        const vt_status rc = vt_import(s, path, &o, &st, &err);
+        assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
+
+        assert_int_not_equal(rc, VT_OK);
+        assert_true(err.msg[0] != '\0');
+        assert_int_equal(st.direct, 1);
+        assert_true(fingerprint(s) == empty);
+        assert_int_equal(
+            scalar(s, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check != 'ok'"),
+            0);
+        vt_store_close(s);
+        /* Reopened (a hot journal, if one was left, is rolled back): still empty, then the
+         * import goes in whole. */
+        assert_int_equal(vt_store_open(db_path, NULL, &s, &err), VT_OK);
+        assert_true(fingerprint(s) == empty);
+        assert_int_equal(vt_import(s, path, &o, &st, &err), VT_OK);
+        assert_int_equal(scalar(s, "SELECT count(*) FROM records"), (int64_t)gs.records);
+        assert_int_equal(
+            scalar(s, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check != 'ok'"),
+            0);
+        vt_store_close(s);
+    }
+    signal(SIGXFSZ, old_handler);
+    remove(path);
+    remove_db();
+}
+
 /* The same when the statement that fails is one of several rows of metadata, beats or
  * day_samples (they roll the transaction back themselves: no statement journal). */
 static void a_failed_child_statement_rolls_everything_back(void **state)
@@ -762,6 +827,7 @@ int main(void)
         cmocka_unit_test(one_and_two_threads_write_identical_files),
         cmocka_unit_test(a_database_error_mid_import_rolls_everything_back),
         cmocka_unit_test(a_failed_child_statement_rolls_everything_back),
+        cmocka_unit_test(a_page_write_refused_by_the_disk_rolls_the_import_back),
         cmocka_unit_test(generated_export_round_trips_to_the_same_daily_metrics),
         cmocka_unit_test(overlapping_imports_give_the_daily_rows_of_one),
     };
