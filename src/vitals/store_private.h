@@ -10,14 +10,6 @@
 
 #include "internal.h"
 
-/* The VFS every store is opened through (store_vfs.c): the default one, with write-behind
- * of the main database file on request (the file control below, with an int: 1 on, 0 off).
- * vt__store_vfs registers it once and returns its name, or NULL (the default VFS) when it
- * cannot. */
-#define VT__STORE_VFS "vitals-wb"
-enum { VT__FCNTL_WRITE_BEHIND = 0x56540001 };
-const char *vt__store_vfs(void);
-
 /* The string kinds of a record, each kept in its own lookup table. */
 enum { K_TYPE, K_SOURCE, K_UNIT, K_DEVICE, K_VERSION, K_COUNT };
 
@@ -132,7 +124,6 @@ struct vt_store {
     char *path;
     int in_txn;
     int direct;  /* the open transaction writes the file directly (rollback journal, no WAL) */
-    int write_behind; /* and a helper thread writes its pages (store_vfs.c) */
     int busy_ms; /* the busy timeout */
     int schema_version; /* of the file: older than VT_STORE_SCHEMA_VERSION only read-only */
     sqlite3_stmt *meta_key_select, *meta_key_insert;

@@ -588,11 +588,10 @@ static void a_database_error_mid_import_rolls_everything_back(void **state)
     remove_db();
 }
 
-/* A page write that the file system refuses half-way through a first import (the file size
- * limit, as a full disk would): the import fails with an error and leaves the database as it
- * was, whether the writer thread wrote the page itself (one thread) or a helper wrote it
- * behind it (two threads: the error surfaces at a later call, the commit's sync at the
- * latest). Then the same import succeeds in full. */
+/* A page write that the file system refuses half-way through a first import written directly
+ * (the file size limit, as a full disk would): the import fails with an error, on one thread
+ * or two, and leaves the database as it was, consistent; reopened, it is still empty, and the
+ * same import then goes in whole. */
 static void a_page_write_refused_by_the_disk_rolls_the_import_back(void **state)
 {
     (void)state;
