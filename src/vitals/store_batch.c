@@ -44,43 +44,102 @@ vt_status vt__store_rows_statement(vt_store *s, sqlite3_stmt **slot, const char 
     return vt__store_prepare(s, sql, slot, err);
 }
 
+/* A parameter's value as last bound: bindings outlive sqlite3_reset (and a re-prepare, which
+ * carries them over), so a value a parameter already holds is not bound again. In Apple's
+ * order most of a row repeats the row that held its place in the statement before: the type,
+ * unit, version and device ids, the three offsets, a NULL category or value. Texts are always
+ * bound (SQLITE_STATIC: their bytes move). */
+enum { BOUND_UNKNOWN, BOUND_INT, BOUND_NULL, BOUND_REAL };
+typedef struct vt__bound {
+    int kind;
+    int64_t bits;
+} vt__bound;
+
+static void bind_int(sqlite3_stmt *q, vt__bound *b, int i, int64_t v)
+{
+    if (b[i].kind != BOUND_INT || b[i].bits != v) {
+        sqlite3_bind_int64(q, i, v);
+        b[i].kind = BOUND_INT;
+        b[i].bits = v;
+    }
+}
+
+static void bind_null(sqlite3_stmt *q, vt__bound *b, int i)
+{
+    if (b[i].kind != BOUND_NULL) {
+        sqlite3_bind_null(q, i);
+        b[i].kind = BOUND_NULL;
+    }
+}
+
+static void bind_real(sqlite3_stmt *q, vt__bound *b, int i, double v)
+{
+    int64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    if (b[i].kind != BOUND_REAL || b[i].bits != bits) {
+        sqlite3_bind_double(q, i, v);
+        b[i].kind = BOUND_REAL;
+        b[i].bits = bits;
+    }
+}
+
+/* The records statement of `n` rows and what its parameters hold, prepared when first
+ * needed. */
+static vt_status records_statement(vt_store *s, size_t n, sqlite3_stmt **q, vt__bound **bound,
+                                   vt_error *err)
+{
+    vt__record_queue *rq = &s->queue;
+    vt_status st =
+        vt__store_rows_statement(s, &rq->insert_records[n], RECORDS_HEAD, RECORD_COLS, n, err);
+    if (st != VT_OK) {
+        return st;
+    }
+    if (!rq->bound[n] &&
+        !(rq->bound[n] = vt__calloc(n * RECORD_COLS + 1, sizeof *rq->bound[n]))) {
+        return vt__nomem(err);
+    }
+    *q = rq->insert_records[n];
+    *bound = rq->bound[n];
+    return VT_OK;
+}
+
 /* Binds one row's 15 values from parameter base+1 on. */
-static void bind_record(sqlite3_stmt *q, int base, const vt__pending_record *pr)
+static void bind_record(sqlite3_stmt *q, vt__bound *b, int base, const vt__pending_record *pr)
 {
     static const int col[K_COUNT] = {1, 2, 5, 4, 3}; /* type, source, unit, device, version */
     for (int k = 0; k < K_COUNT; k++) {
         if (pr->ids[k]) {
-            sqlite3_bind_int64(q, base + col[k], pr->ids[k]);
+            bind_int(q, b, base + col[k], pr->ids[k]);
         } else {
-            sqlite3_bind_null(q, base + col[k]);
+            bind_null(q, b, base + col[k]);
         }
     }
     sqlite3_bind_text(q, base + 6, pr->day, 10, SQLITE_STATIC);
-    sqlite3_bind_int64(q, base + 7, pr->start);
-    sqlite3_bind_int(q, base + 8, pr->start_tz);
-    sqlite3_bind_int64(q, base + 9, pr->end);
-    sqlite3_bind_int(q, base + 10, pr->end_tz);
+    bind_int(q, b, base + 7, pr->start);
+    bind_int(q, b, base + 8, pr->start_tz);
+    bind_int(q, b, base + 9, pr->end);
+    bind_int(q, b, base + 10, pr->end_tz);
     if (pr->has_created) {
-        sqlite3_bind_int64(q, base + 11, pr->created);
-        sqlite3_bind_int(q, base + 12, pr->created_tz);
+        bind_int(q, b, base + 11, pr->created);
+        bind_int(q, b, base + 12, pr->created_tz);
     } else {
-        sqlite3_bind_null(q, base + 11);
-        sqlite3_bind_null(q, base + 12);
+        bind_null(q, b, base + 11);
+        bind_null(q, b, base + 12);
     }
     if (pr->has_value) {
-        sqlite3_bind_double(q, base + 13, pr->value);
+        bind_real(q, b, base + 13, pr->value);
     } else {
-        sqlite3_bind_null(q, base + 13);
+        bind_null(q, b, base + 13);
     }
     if (pr->category) {
         sqlite3_bind_text(q, base + 14, pr->category, pr->category_len, SQLITE_STATIC);
+        b[base + 14].kind = BOUND_UNKNOWN;
     } else {
-        sqlite3_bind_null(q, base + 14);
+        bind_null(q, b, base + 14);
     }
-    sqlite3_bind_int64(q, base + 15, (int64_t)pr->key);
+    bind_int(q, b, base + 15, (int64_t)pr->key);
 }
 
-/* Steps a bound insert and resets it. */
 static vt_status run(vt_store *s, sqlite3_stmt *q, vt_error *err)
 {
     const int rc = sqlite3_step(q);
@@ -185,13 +244,14 @@ static vt_status add_beat(vt_store *s, beat_rows *b, int64_t record, const vt_be
 vt_status vt__store_insert_now(vt_store *s, const vt__pending_record *pr, const vt_record *r,
                                int *added, int64_t *id, vt_error *err)
 {
-    sqlite3_stmt **slot = &s->queue.insert_records[1];
-    vt_status st = vt__store_rows_statement(s, slot, RECORDS_HEAD, RECORD_COLS, 1, err);
+    sqlite3_stmt *q = NULL;
+    vt__bound *bound = NULL;
+    vt_status st = records_statement(s, 1, &q, &bound, err);
     if (st != VT_OK) {
         return st;
     }
-    bind_record(*slot, 0, pr);
-    if ((st = run(s, *slot, err)) != VT_OK) {
+    bind_record(q, bound, 0, pr);
+    if ((st = run(s, q, err)) != VT_OK) {
         return st;
     }
     *added = sqlite3_changes(s->db);
@@ -256,17 +316,18 @@ static vt_status run_out(vt_store *s, vt_error *err)
     if (n == 0) {
         return VT_OK;
     }
-    sqlite3_stmt **slot = &q->insert_records[n];
-    vt_status st = vt__store_rows_statement(s, slot, RECORDS_HEAD, RECORD_COLS, n, err);
+    sqlite3_stmt *stmt = NULL;
+    vt__bound *bound = NULL;
+    vt_status st = records_statement(s, n, &stmt, &bound, err);
     if (st != VT_OK) {
         return st;
     }
     for (size_t i = 0; i < n; i++) {
         vt__pending_record *pr = &q->out[i];
         pr->category = pr->category ? q->out_text.bytes + pr->category_at : NULL;
-        bind_record(*slot, (int)i * RECORD_COLS, pr);
+        bind_record(stmt, bound, (int)i * RECORD_COLS, pr);
     }
-    if ((st = run(s, *slot, err)) != VT_OK) {
+    if ((st = run(s, stmt, err)) != VT_OK) {
         return st;
     }
     /* The new rows got consecutive ids in the statement's order; a row that was not new
@@ -463,6 +524,7 @@ void vt__store_queue_close(vt_store *s)
     vt__record_queue *q = &s->queue;
     for (size_t i = 0; i <= OUT_ROWS; i++) {
         sqlite3_finalize(q->insert_records[i]);
+        vt__free(q->bound[i]);
     }
     for (size_t i = 0; i <= CHILD_ROWS; i++) {
         sqlite3_finalize(q->insert_meta[i]);

@@ -80,6 +80,9 @@ typedef struct vt__record_queue {
     size_t beat_count, beat_cap;
     /* n-row statements, prepared when first needed: records, metadata, beats. */
     sqlite3_stmt *insert_records[OUT_ROWS + 1];
+    /* What each records statement's parameters hold (store_batch.c, bind_record): a value
+     * bound before and unchanged is not bound again. */
+    struct vt__bound *bound[OUT_ROWS + 1];
     sqlite3_stmt *insert_meta[CHILD_ROWS + 1];
     sqlite3_stmt *insert_beats[CHILD_ROWS + 1];
 } vt__record_queue;
