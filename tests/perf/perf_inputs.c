@@ -141,7 +141,8 @@ int perf_export_dense(uint64_t bytes, char *path, size_t size, vt_error *err)
 vt_store *perf_store_cached(uint32_t days, uint32_t per_day)
 {
     char path[3072], tmp[3072 + 32];
-    snprintf(path, sizeof path, "%s/store-s1-p%u-d%u-v%d.db", cache_dir(), per_day, days,
+    /* "-t": built from the generator's type order (see export_of_shape). */
+    snprintf(path, sizeof path, "%s/store-t-s1-p%u-d%u-v%d.db", cache_dir(), per_day, days,
              VT_STORE_SCHEMA_VERSION);
     struct stat sb;
     if (stat(path, &sb) != 0) {
