@@ -275,7 +275,13 @@ vt_status vt__store_insert_id(vt_store *s, const vt_record *r, const vt_strpool 
         key = vt__hash_mix(key, vt__hash_bytes(cat, cat_len, 1));
     }
     pr.key = key;
-    vt_day_format(vt_time_local_day(r->start), pr.day);
+    const int32_t day = vt_time_local_day(r->start);
+    if (!s->day_known || day != s->day_number) {
+        vt_day_format(day, s->day_text);
+        s->day_number = day;
+        s->day_known = 1;
+    }
+    memcpy(pr.day, s->day_text, sizeof pr.day);
     pr.start = r->start.utc;
     pr.start_tz = r->start.offset_min;
     pr.end = r->end.utc;

@@ -30,18 +30,6 @@ struct vt_strpool {
 
 static _Atomic uint64_t next_serial = 1;
 
-uint64_t vt__hash_mix(uint64_t h, uint64_t v)
-{
-    /* A splitmix64 step over the combined value: cheap and well distributed. */
-    h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
-    h ^= h >> 30;
-    h *= 0xbf58476d1ce4e5b9ull;
-    h ^= h >> 27;
-    h *= 0x94d049bb133111ebull;
-    h ^= h >> 31;
-    return h;
-}
-
 uint64_t vt__hash_bytes(const void *data, size_t len, uint64_t seed)
 {
     /* FNV-1a over 8-byte words, finished with a mix; endianness-independent. */
