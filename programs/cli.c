@@ -111,17 +111,25 @@ const char *cli_value(int argc, char **argv, int *i, const char *inline_value)
     return NULL;
 }
 
-int cli_parse_parser(const char *s, vt_xml_parser *out)
+int cli_choice(const char *s, const char *const *names, int count)
 {
-    if (s && strcmp(s, "builtin") == 0) {
-        *out = VT_XML_PARSER_BUILTIN;
-        return 0;
-    }
-    if (s && strcmp(s, "libxml2") == 0) {
-        *out = VT_XML_PARSER_LIBXML2;
-        return 0;
+    for (int i = 0; s && i < count; i++) {
+        if (strcmp(s, names[i]) == 0) {
+            return i;
+        }
     }
     return -1;
+}
+
+int cli_parse_parser(const char *s, vt_xml_parser *out)
+{
+    static const char *const NAMES[] = {"builtin", "libxml2"};
+    const int k = cli_choice(s, NAMES, 2);
+    if (k < 0) {
+        return -1;
+    }
+    *out = k == 0 ? VT_XML_PARSER_BUILTIN : VT_XML_PARSER_LIBXML2;
+    return 0;
 }
 
 int cli_split_list(char *list, const char **items, size_t max, size_t *count)

@@ -28,6 +28,9 @@ int cli_option(const char *arg, const char *name, const char **value);
 /* The value of option `name` at argv[*i]: inline (`--x=v`) or the next argument. */
 const char *cli_value(int argc, char **argv, int *i, const char *inline_value);
 
+/* The index of `s` among the `count` words of `names` (an option's closed set of values:
+ * --shape, --order, --format...), or -1 when it is none of them or NULL. */
+int cli_choice(const char *s, const char *const *names, int count);
 /* Parses --parser's value: builtin or libxml2; returns 0 on success. */
 int cli_parse_parser(const char *s, vt_xml_parser *out);
 /* The help line of --parser, shared by the commands that read an export. */

@@ -121,15 +121,13 @@ int cmd_daily(int argc, char **argv)
             }
             *(from ? &opt.has_from : &opt.has_to) = 1;
         } else if (cli_option(a, "--format", &v)) {
-            const char *f = cli_value(argc, argv, &i, v);
-            if (f && strcmp(f, "table") == 0) {
-                out.format = F_TABLE;
-            } else if (f && strcmp(f, "csv") == 0) {
-                out.format = F_CSV;
-            } else if (f && strcmp(f, "json") == 0) {
-                out.format = F_JSON;
-            } else {
+            /* Indexed by enum format. */
+            static const char *const FORMATS[] = {"table", "csv", "json"};
+            const int k = cli_choice(cli_value(argc, argv, &i, v), FORMATS, 3);
+            if (k < 0) {
                 rc = cli_usage("daily", "--format is table, csv or json");
+            } else {
+                out.format = (enum format)k;
             }
         } else if (cli_option(a, "--priority", &v)) {
             const char *list = cli_value(argc, argv, &i, v);

@@ -108,23 +108,21 @@ int cmd_generate(int argc, char **argv)
                                  list ? list : "");
             }
         } else if (cli_option(a, "--shape", &v)) {
-            const char *shape = cli_value(argc, argv, &i, v);
-            if (shape && strcmp(shape, "apple") == 0) {
-                o.shape = VT_GEN_SHAPE_APPLE;
-            } else if (shape && strcmp(shape, "dense") == 0) {
-                o.shape = VT_GEN_SHAPE_DENSE;
-            } else {
+            /* Indexed by enum vt_gen_shape. */
+            static const char *const SHAPES[] = {"apple", "dense"};
+            const int k = cli_choice(cli_value(argc, argv, &i, v), SHAPES, 2);
+            if (k < 0) {
                 return cli_usage("generate", "--shape needs apple or dense");
             }
+            o.shape = (uint32_t)k;
         } else if (cli_option(a, "--order", &v)) {
-            const char *order = cli_value(argc, argv, &i, v);
-            if (order && strcmp(order, "type") == 0) {
-                o.order = VT_GEN_ORDER_TYPE;
-            } else if (order && strcmp(order, "time") == 0) {
-                o.order = VT_GEN_ORDER_TIME;
-            } else {
+            /* Indexed by enum vt_gen_order. */
+            static const char *const ORDERS[] = {"type", "time"};
+            const int k = cli_choice(cli_value(argc, argv, &i, v), ORDERS, 2);
+            if (k < 0) {
                 return cli_usage("generate", "--order needs type or time");
             }
+            o.order = (uint32_t)k;
         } else if (cli_option(a, "--size", &v)) {
             if (cli_parse_size(cli_value(argc, argv, &i, v), &o.target_bytes) != 0 ||
                 o.target_bytes == 0) {

@@ -57,6 +57,9 @@ static inline uint32_t vt__gen_passes(const vt__gen *g)
 {
     return g->opt.order == VT_GEN_ORDER_TIME ? 1u : (uint32_t)VT__GEN_TYPE_COUNT;
 }
+/* Whether pass `pass` can hold a record: in the type order, a type whose metric is left out
+ * (--metrics) has none, and its pass need not go over the days. */
+int vt__gen_pass_used(const vt__gen *g, uint32_t pass);
 uint64_t vt__gen_next(uint64_t *state);
 int64_t vt__gen_range(uint64_t *state, int64_t lo, int64_t hi);
 

@@ -192,6 +192,19 @@ static void sort_by_start(vt__gen_rec *a, vt__gen_rec *scratch, size_t n)
     }
 }
 
+int vt__gen_pass_used(const vt__gen *g, uint32_t pass)
+{
+    /* The metric of each record type, by its string id (blood pressure: both). */
+    static const uint32_t METRIC[VT__GEN_TYPE_COUNT] = {
+        [VT__GEN_S_STEPS] = VT_GEN_STEPS,           [VT__GEN_S_HR] = VT_GEN_HEART_RATE,
+        [VT__GEN_S_ENERGY] = VT_GEN_ACTIVE_ENERGY,  [VT__GEN_S_DISTANCE] = VT_GEN_DISTANCE,
+        [VT__GEN_S_RESTING] = VT_GEN_RESTING_HR,    [VT__GEN_S_HRV] = VT_GEN_HRV,
+        [VT__GEN_S_MASS] = VT_GEN_BODY_MASS,        [VT__GEN_S_SLEEP] = VT_GEN_SLEEP,
+        [VT__GEN_S_SYSTOLIC] = VT_GEN_BLOOD_PRESSURE, [VT__GEN_S_DIASTOLIC] = VT_GEN_BLOOD_PRESSURE,
+    };
+    return g->opt.order == VT_GEN_ORDER_TIME || (g->opt.metrics & METRIC[pass]) != 0;
+}
+
 /* Spreads `n` samples over the waking hours (07:00-23:00 local) of the day. */
 static int64_t slot_start(uint64_t *rng, int64_t midnight, uint32_t i, uint32_t n)
 {
@@ -342,7 +355,7 @@ vt_status vt_gen_records(const vt_gen_options *options, const vt_sink *sink, vt_
     }
     const uint32_t passes = vt__gen_passes(&g);
     for (uint32_t p = 0; st == VT_OK && p < passes; p++) {
-        for (uint32_t d = 0; st == VT_OK && d < g.opt.days; d++) {
+        for (uint32_t d = 0; st == VT_OK && vt__gen_pass_used(&g, p) && d < g.opt.days; d++) {
             vt__gen_day(&g, d);
             for (size_t i = 0; st == VT_OK && i < g.count && sink->record; i++) {
                 if (vt__gen_in_pass(&g, p, &g.recs[i])) {

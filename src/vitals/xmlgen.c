@@ -420,9 +420,11 @@ static int produce(xmlgen *x)
         case P_RECORDS: {
             const int more = x->g.opt.order == VT_GEN_ORDER_TIME && x->g.opt.target_bytes
                                  ? x->stats.bytes < x->g.opt.target_bytes
-                                 : x->day < x->days;
+                                 : x->day < x->days && vt__gen_pass_used(&x->g, x->pass);
             if (!more) {
-                x->days = x->day;
+                if (x->g.opt.order == VT_GEN_ORDER_TIME) {
+                    x->days = x->day; /* with a size, known only now */
+                }
                 x->day = 0;
                 if (++x->pass < vt__gen_passes(&x->g)) {
                     break;

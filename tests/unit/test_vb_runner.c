@@ -703,6 +703,15 @@ static void burn_in_child(uint64_t ns)
     waitpid(pid, &status, 0);
 }
 
+/* The CPU time of the children this process has waited for, in seconds. */
+static double children_cpu_s(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_CHILDREN, &ru);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 /* The most CPU time a child that burns nothing costs (fork, exit, wait) over three tries: a
    fraction of a millisecond natively, far more under valgrind, whose child checks for leaks
    as it exits. */
@@ -710,14 +719,9 @@ static double idle_child_cpu_s(void)
 {
     double most = 0;
     for (int i = 0; i < 3; i++) {
-        struct rusage a, b;
-        getrusage(RUSAGE_CHILDREN, &a);
+        const double before = children_cpu_s();
         burn_in_child(0);
-        getrusage(RUSAGE_CHILDREN, &b);
-        const double s = (double)(b.ru_utime.tv_sec - a.ru_utime.tv_sec) +
-                         (double)(b.ru_stime.tv_sec - a.ru_stime.tv_sec) +
-                         ((double)(b.ru_utime.tv_usec - a.ru_utime.tv_usec) +
-                          (double)(b.ru_stime.tv_usec - a.ru_stime.tv_usec)) / 1e6;
+        const double s = children_cpu_s() - before;
         most = s > most ? s : most;
     }
     return most;
