@@ -99,6 +99,9 @@ vt_status vt_import(vt_store *store, const char *path, const vt_import_options *
     vt_sink sink;
     vt__pipeline *pipeline = NULL;
     if (!options || options->threads != 1) {
+        /* A first import written directly hands its page writes to a helper thread too: the
+         * kernel's copy into the page cache then overlaps the inserts (store_vfs.c). */
+        vt__store_write_behind(store);
         if ((st = vt__pipeline_start(store, im.items, stats, &sink, &pipeline, err)) != VT_OK) {
             vt__items_close(im.items);
             vt_store_rollback(store);

@@ -64,7 +64,8 @@ vt_status vt_store_open(const char *path, const vt_store_options *options, vt_st
     const int flags =
         o->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     vt_status st;
-    if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, vt__store_vfs()) !=
+        SQLITE_OK) {
         st = vt__error(err, VT_ERR_DB, "%s: %s", path,
                        s->db ? sqlite3_errmsg(s->db) : "unable to open database");
         vt_store_close(s);
@@ -183,9 +184,23 @@ static int leave_wal(vt_store *s)
  * mode is consistent. */
 static void end_direct(vt_store *s)
 {
+    if (s->write_behind) {
+        int off = 0;
+        s->write_behind = 0;
+        sqlite3_file_control(s->db, "main", VT__FCNTL_WRITE_BEHIND, &off);
+    }
     if (s->direct) {
         s->direct = 0;
         sqlite3_exec(s->db, WAL_MODE, NULL, NULL, NULL);
+    }
+}
+
+void vt__store_write_behind(vt_store *s)
+{
+    int on = 1;
+    if (s->direct && !s->write_behind &&
+        sqlite3_file_control(s->db, "main", VT__FCNTL_WRITE_BEHIND, &on) == SQLITE_OK) {
+        s->write_behind = 1;
     }
 }
 

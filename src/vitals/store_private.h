@@ -10,6 +10,14 @@
 
 #include "internal.h"
 
+/* The VFS every store is opened through (store_vfs.c): the default one, with write-behind
+ * of the main database file on request (the file control below, with an int: 1 on, 0 off).
+ * vt__store_vfs registers it once and returns its name, or NULL (the default VFS) when it
+ * cannot. */
+#define VT__STORE_VFS "vitals-wb"
+enum { VT__FCNTL_WRITE_BEHIND = 0x56540001 };
+const char *vt__store_vfs(void);
+
 /* The string kinds of a record, each kept in its own lookup table. */
 enum { K_TYPE, K_SOURCE, K_UNIT, K_DEVICE, K_VERSION, K_COUNT };
 
@@ -130,6 +138,7 @@ struct vt_store {
     int day_known;      /* day_text is the formatted day_number: records come day after day */
     int32_t day_number;
     char day_text[VT_DAY_BUFSZ];
+    int write_behind; /* and a helper thread writes its pages (store_vfs.c) */
     int busy_ms; /* the busy timeout */
     int schema_version; /* of the file: older than VT_STORE_SCHEMA_VERSION only read-only */
     sqlite3_stmt *meta_key_select, *meta_key_insert;
