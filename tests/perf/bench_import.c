@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Import benchmarks: the export reader alone, and vt_import into a file database on one and
  * two threads, on a generated 100 MB export (10 MB in smoke runs) of each shape: Apple's
- * (about 430 bytes a record) and the dense one (about 290). */
+ * (about 430 bytes a record) and the dense one (about 290), in Apple's order (type after
+ * type); and the dense one in the time order (the types interleaved), the worst case of the
+ * natural-key index. */
 #include <stdio.h>
 #include <string.h>
 
@@ -12,7 +14,7 @@ typedef struct import_input {
     char path[4096];
 } import_input;
 
-static import_input input, dense;
+static import_input input, dense, dense_time;
 
 static int export_100mb(vb_state *st)
 {
@@ -34,6 +36,20 @@ static int dense_100mb(vb_state *st)
         return 1;
     }
     vb_set_context(st, &dense);
+    return 0;
+}
+
+/* The same export with each day's records of every type interleaved (vitals generate --order
+ * time): ten insertion points in the natural-key index instead of one. */
+static int dense_time_100mb(vb_state *st)
+{
+    vt_error err;
+    const uint64_t bytes = vb_is_smoke(st) ? 10u * 1000 * 1000 : 100u * 1000 * 1000;
+    if (perf_export_dense_time_order(bytes, dense_time.path, sizeof dense_time.path, &err) !=
+        0) {
+        return 1;
+    }
+    vb_set_context(st, &dense_time);
     return 0;
 }
 
@@ -98,3 +114,14 @@ static void import_dense_file_db_one_thread(vb_state *st)
 VB_BENCHMARK(import_dense_file_db_one_thread, .group = "import",
              .marks = "performance,import,memory", .setup = dense_100mb,
              .max_rss_mb = IMPORT_MAX_RSS_MB, .max_mean_s = 5.0);
+
+/* The dense shape in the time order, two threads: the worst case of the natural-key index
+ * (each row seeks its place from the index's root), watched so that a change that only hurts
+ * interleaved exports does not go unseen. */
+static void import_dense_time_order(vb_state *st)
+{
+    import_with(st, 2);
+}
+VB_BENCHMARK(import_dense_time_order, .group = "import", .marks = "performance,import,memory",
+             .setup = dense_time_100mb, .max_rss_mb = IMPORT_MAX_RSS_MB, .max_mean_s = 5.0,
+             .threads = 2);

@@ -95,14 +95,15 @@ static void warm(const char *path)
     close(fd);
 }
 
-static int export_of_shape(uint64_t bytes, uint32_t days, int zip, uint32_t shape, char *path,
-                           size_t size, vt_error *err)
+static int export_of_shape(uint64_t bytes, uint32_t days, int zip, uint32_t shape,
+                           uint32_t order, char *path, size_t size, vt_error *err)
 {
-    /* "-t": the records in the type order (VT_GEN_ORDER_TYPE); files of the time order that
-     * earlier versions cached are not reused. */
-    snprintf(path, size, "%s/export-t-s1-p100-d%u-b%llu%s.%s", cache_dir(), days,
-             (unsigned long long)bytes, shape == VT_GEN_SHAPE_DENSE ? "-dense" : "",
-             zip ? "zip" : "xml");
+    /* "-t": the records in the type order (VT_GEN_ORDER_TYPE), "-i": in the time order, the
+     * types interleaved (VT_GEN_ORDER_TIME); files that versions before the orders cached
+     * (the time order, unmarked) are not reused. */
+    snprintf(path, size, "%s/export-%s-s1-p100-d%u-b%llu%s.%s", cache_dir(),
+             order == VT_GEN_ORDER_TIME ? "i" : "t", days, (unsigned long long)bytes,
+             shape == VT_GEN_SHAPE_DENSE ? "-dense" : "", zip ? "zip" : "xml");
     struct stat st;
     if (stat(path, &st) == 0 && st.st_size > 0) {
         warm(path);
@@ -116,6 +117,7 @@ static int export_of_shape(uint64_t bytes, uint32_t days, int zip, uint32_t shap
     o.days = days ? days : 1;
     o.target_bytes = bytes;
     o.shape = shape;
+    o.order = order;
     if (vt_gen_write_file(&o, tmp, zip, NULL, err) != VT_OK) {
         unlink(tmp);
         return -1;
@@ -130,12 +132,18 @@ static int export_of_shape(uint64_t bytes, uint32_t days, int zip, uint32_t shap
 
 int perf_export(uint64_t bytes, uint32_t days, int zip, char *path, size_t size, vt_error *err)
 {
-    return export_of_shape(bytes, days, zip, VT_GEN_SHAPE_APPLE, path, size, err);
+    return export_of_shape(bytes, days, zip, VT_GEN_SHAPE_APPLE, VT_GEN_ORDER_TYPE, path, size,
+                           err);
 }
 
 int perf_export_dense(uint64_t bytes, char *path, size_t size, vt_error *err)
 {
-    return export_of_shape(bytes, 0, 0, VT_GEN_SHAPE_DENSE, path, size, err);
+    return export_of_shape(bytes, 0, 0, VT_GEN_SHAPE_DENSE, VT_GEN_ORDER_TYPE, path, size, err);
+}
+
+int perf_export_dense_time_order(uint64_t bytes, char *path, size_t size, vt_error *err)
+{
+    return export_of_shape(bytes, 0, 0, VT_GEN_SHAPE_DENSE, VT_GEN_ORDER_TIME, path, size, err);
 }
 
 vt_store *perf_store_cached(uint32_t days, uint32_t per_day)

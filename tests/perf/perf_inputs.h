@@ -48,6 +48,10 @@ int perf_export(uint64_t bytes, uint32_t days, int zip, char *path, size_t size,
  * 290 bytes a record), plain XML of at least `bytes`. */
 int perf_export_dense(uint64_t bytes, char *path, size_t size, vt_error *err);
 
+/* The same dense export in the time order (vitals generate --order time: each day's records
+ * of every type interleaved), the natural-key index's worst case. */
+int perf_export_dense_time_order(uint64_t bytes, char *path, size_t size, vt_error *err);
+
 /* Removes a store file and its -wal, -shm and -journal companions. */
 void perf_remove_db(const char *path);
 
