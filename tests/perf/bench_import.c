@@ -27,30 +27,30 @@ static int export_100mb(vb_state *st)
     return 0;
 }
 
-/* The same size in the dense shape (vitals generate --shape dense: no device attribute). */
-static int dense_100mb(vb_state *st)
+/* An export of the dense shape, 100 MB (10 MB in smoke runs), made by `make`. */
+static int dense_input(vb_state *st, import_input *in,
+                       int (*make)(uint64_t bytes, char *path, size_t size, vt_error *err))
 {
     vt_error err;
     const uint64_t bytes = vb_is_smoke(st) ? 10u * 1000 * 1000 : 100u * 1000 * 1000;
-    if (perf_export_dense(bytes, dense.path, sizeof dense.path, &err) != 0) {
+    if (make(bytes, in->path, sizeof in->path, &err) != 0) {
         return 1;
     }
-    vb_set_context(st, &dense);
+    vb_set_context(st, in);
     return 0;
+}
+
+/* The same size in the dense shape (vitals generate --shape dense: no device attribute). */
+static int dense_100mb(vb_state *st)
+{
+    return dense_input(st, &dense, perf_export_dense);
 }
 
 /* The same export with each day's records of every type interleaved (vitals generate --order
  * time): ten insertion points in the natural-key index instead of one. */
 static int dense_time_100mb(vb_state *st)
 {
-    vt_error err;
-    const uint64_t bytes = vb_is_smoke(st) ? 10u * 1000 * 1000 : 100u * 1000 * 1000;
-    if (perf_export_dense_time_order(bytes, dense_time.path, sizeof dense_time.path, &err) !=
-        0) {
-        return 1;
-    }
-    vb_set_context(st, &dense_time);
-    return 0;
+    return dense_input(st, &dense_time, perf_export_dense_time_order);
 }
 
 /* The reader alone: parse, decode and count every Record of the export (the issue's
