@@ -112,6 +112,9 @@ vt_status vt__store_begin_import(vt_store *store, int *direct, vt_error *err);
 /* In a transaction begun direct: a helper thread writes the main file's pages from now until
  * the commit or rollback (store_vfs.c). Nothing happens otherwise, or when it cannot start. */
 void vt__store_write_behind(vt_store *store);
+/* While write-behind is on: 1, the caller's thread writes a page itself when no page is queued
+ * before it; 0, every page goes through the helper thread. Nothing otherwise. */
+void vt__store_write_pages_inline(vt_store *store, int inline_writes);
 /* vt_store_insert that also gives the record's row id, whether it was inserted now or was
  * already stored (then found through the natural-key index). */
 vt_status vt__store_insert_id(vt_store *store, const vt_record *rec, const vt_strpool *strings,

@@ -185,7 +185,7 @@ static int leave_wal(vt_store *s)
 static void end_direct(vt_store *s)
 {
     if (s->write_behind) {
-        int off = 0;
+        int off = VT__WB_OFF;
         s->write_behind = 0;
         sqlite3_file_control(s->db, "main", VT__FCNTL_WRITE_BEHIND, &off);
     }
@@ -197,10 +197,18 @@ static void end_direct(vt_store *s)
 
 void vt__store_write_behind(vt_store *s)
 {
-    int on = 1;
+    int on = VT__WB_BEHIND;
     if (s->direct && !s->write_behind &&
         sqlite3_file_control(s->db, "main", VT__FCNTL_WRITE_BEHIND, &on) == SQLITE_OK) {
         s->write_behind = 1;
+    }
+}
+
+void vt__store_write_pages_inline(vt_store *s, int inline_writes)
+{
+    int mode = inline_writes ? VT__WB_INLINE : VT__WB_BEHIND;
+    if (s->write_behind) {
+        sqlite3_file_control(s->db, "main", VT__FCNTL_WRITE_BEHIND, &mode);
     }
 }
 

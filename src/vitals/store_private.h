@@ -11,11 +11,13 @@
 #include "internal.h"
 
 /* The VFS every store is opened through (store_vfs.c): the default one, with write-behind
- * of the main database file on request (the file control below, with an int: 1 on, 0 off).
- * vt__store_vfs registers it once and returns its name, or NULL (the default VFS) when it
- * cannot. */
+ * of the main database file on request (the file control below, with an int: VT__WB_OFF,
+ * VT__WB_BEHIND, or VT__WB_INLINE: on, but a page goes straight to the file when nothing is
+ * queued before it). vt__store_vfs registers it once and returns its name, or NULL (the
+ * default VFS) when it cannot. */
 #define VT__STORE_VFS "vitals-wb"
 enum { VT__FCNTL_WRITE_BEHIND = 0x56540001 };
+enum { VT__WB_OFF, VT__WB_BEHIND, VT__WB_INLINE };
 const char *vt__store_vfs(void);
 
 /* The string kinds of a record, each kept in its own lookup table. */

@@ -44,6 +44,7 @@ typedef struct wb_file {
     /* Write-behind, when `on`: the queue is slots[head .. head + count) modulo WB_SLOTS; the
      * helper takes every slot queued when it wakes and removes them once they are written. */
     int on;
+    int inline_writes; /* VT__WB_INLINE: the caller writes a page itself when none is queued */
     pthread_t helper;
     pthread_mutex_t mu;
     pthread_cond_t work;  /* the helper waits for slots or `stop` */
@@ -149,6 +150,7 @@ static int start(wb_file *p)
         return SQLITE_OK;
     }
     p->head = p->count = p->stop = p->helper_waits = p->caller_waits = p->draining = 0;
+    p->inline_writes = 0;
     p->error = SQLITE_OK;
     if (pthread_mutex_init(&p->mu, NULL) != 0) {
         return SQLITE_NOMEM;
@@ -218,6 +220,14 @@ static int wb_write(sqlite3_file *f, const void *buf, int len, sqlite3_int64 off
         return p->real->pMethods->xWrite(p->real, buf, len, off);
     }
     pthread_mutex_lock(&p->mu);
+    if (p->inline_writes && p->count == 0) {
+        /* Nothing queued before it, and the helper only writes queued pages: the page goes
+         * to the file now, from this thread, as without write-behind. */
+        int rc = p->error;
+        p->error = SQLITE_OK;
+        pthread_mutex_unlock(&p->mu);
+        return rc != SQLITE_OK ? rc : p->real->pMethods->xWrite(p->real, buf, len, off);
+    }
     while (p->count == WB_SLOTS && p->error == SQLITE_OK) {
         p->caller_waits++;
         pthread_cond_wait(&p->space, &p->mu);
@@ -301,7 +311,14 @@ static int wb_file_control(sqlite3_file *f, int op, void *arg)
         if (!p->main_db) {
             return SQLITE_NOTFOUND;
         }
-        return *(const int *)arg ? start(p) : stop(p);
+        const int mode = *(const int *)arg;
+        if (mode == VT__WB_OFF) {
+            return stop(p);
+        }
+        const int rc = start(p);
+        /* Read only by the caller's thread (wb_write), which is this one. */
+        p->inline_writes = mode == VT__WB_INLINE;
+        return rc;
     }
     if (op == SQLITE_FCNTL_SIZE_HINT) {
         /* Sent before the pages of a growing file are written (about every hundredth page
