@@ -225,7 +225,7 @@ static vt_status write_batch(vt__pipeline *p, batch *b, vt_error *err)
  * thread, so that the kernel's copy of the pages runs on another core, or the writer itself.
  * The helper pays only when a core is free for it; on a machine where other work holds the
  * cores (a busy 2-core CI runner) it takes the writer's time instead, and the import is
- * slower (dense 1 GB, second core busy: 3.99 s against 3.52 s). The writer measures how much
+ * slower (dense 1 GB, second core busy: 4.10 s against 3.76 s). The writer measures how much
  * of its core it gets: over every PACE_BATCHES batches, its CPU time over the wall time it
  * did not spend waiting for the reader. Under PACE_SHARED it shares its core, and writes its
  * pages itself until it no longer does. */
