@@ -518,53 +518,10 @@ static uint64_t file_hash(const char *path)
     return h;
 }
 
-/* Imports `path` into a fresh file on `threads` threads; gives the closed file's hash. */
-static uint64_t imported_file_hash(const char *path, int threads)
-{
-    vt_store *s = fresh_store();
-    vt_import_options o;
-    memset(&o, 0, sizeof o);
-    o.threads = threads;
-    vt_error err;
-    if (vt_import(s, path, &o, NULL, &err) != VT_OK) {
-        fail_msg("%s: %s", path, err.msg);
-    }
-    vt_store_close(s);
-    const uint64_t h = file_hash(db_path);
-    remove_db();
-    return h;
-}
-
-/* Not only the same rows: the same bytes, file for file, on the real samples and on
- * generated exports of both shapes (records with metadata and beats, correlations). */
-static void one_and_two_threads_write_identical_files(void **state)
-{
-    (void)state;
-    for (size_t i = 0; i < sizeof SAMPLES / sizeof SAMPLES[0]; i++) {
-        char path[1024];
-        snprintf(path, sizeof path, "%s/%s", VITALS_FIXTURES, SAMPLES[i]);
-        const uint64_t one = imported_file_hash(path, 1);
-        assert_true(one != 0);
-        assert_true(imported_file_hash(path, 2) == one);
-    }
-    for (uint32_t shape = VT_GEN_SHAPE_APPLE; shape <= VT_GEN_SHAPE_DENSE; shape++) {
-        char path[300];
-        snprintf(path, sizeof path, "%s.gen.xml", db_path);
-        vt_gen_options g;
-        vt_gen_options_default(&g);
-        g.days = 120;
-        g.shape = shape;
-        assert_int_equal(vt_gen_write_file(&g, path, 0, NULL, NULL), VT_OK);
-        const uint64_t one = imported_file_hash(path, 1);
-        assert_true(one != 0);
-        assert_true(imported_file_hash(path, 2) == one);
-        remove(path);
-    }
-}
-
-/* The hash of the database file a direct first import of `path` writes, with a page cache of
- * `cache_kib`; fails unless the import went direct. */
-static uint64_t direct_import_hash(const char *path, int threads, int cache_kib)
+/* Imports `path` into a fresh file on `threads` threads with a page cache of `cache_kib` (0:
+ * the default); gives the closed file's hash, and in `*direct` (may be NULL) whether the
+ * import wrote the file directly. */
+static uint64_t imported_file_hash(const char *path, int threads, int cache_kib, int *direct)
 {
     remove_db();
     const vt_store_options so = {0, 0, cache_kib};
@@ -580,11 +537,46 @@ static uint64_t direct_import_hash(const char *path, int threads, int cache_kib)
     if (vt_import(s, path, &o, &st, &err) != VT_OK) {
         fail_msg("%s: %s", path, err.msg);
     }
-    assert_int_equal(st.direct, 1);
+    if (direct) {
+        *direct = st.direct;
+    }
     vt_store_close(s);
     const uint64_t h = file_hash(db_path);
     remove_db();
     return h;
+}
+
+/* Writes a generated export of `days` days of `shape` beside the database, at `path`. */
+static void generated_export(char *path, size_t size, uint32_t days, uint32_t shape)
+{
+    snprintf(path, size, "%s.gen.xml", db_path);
+    vt_gen_options g;
+    vt_gen_options_default(&g);
+    g.days = days;
+    g.shape = shape;
+    assert_int_equal(vt_gen_write_file(&g, path, 0, NULL, NULL), VT_OK);
+}
+
+/* Not only the same rows: the same bytes, file for file, on the real samples and on
+ * generated exports of both shapes (records with metadata and beats, correlations). */
+static void one_and_two_threads_write_identical_files(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof SAMPLES / sizeof SAMPLES[0]; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", VITALS_FIXTURES, SAMPLES[i]);
+        const uint64_t one = imported_file_hash(path, 1, 0, NULL);
+        assert_true(one != 0);
+        assert_true(imported_file_hash(path, 2, 0, NULL) == one);
+    }
+    for (uint32_t shape = VT_GEN_SHAPE_APPLE; shape <= VT_GEN_SHAPE_DENSE; shape++) {
+        char path[300];
+        generated_export(path, sizeof path, 120, shape);
+        const uint64_t one = imported_file_hash(path, 1, 0, NULL);
+        assert_true(one != 0);
+        assert_true(imported_file_hash(path, 2, 0, NULL) == one);
+        remove(path);
+    }
 }
 
 /* Two threads write a direct first import's pages behind (store_vfs.c): SQLite's writes reach
@@ -596,16 +588,15 @@ static void pages_written_behind_read_back_the_same_file(void **state)
 {
     (void)state;
     char path[300];
-    snprintf(path, sizeof path, "%s.gen.xml", db_path);
-    vt_gen_options g;
-    vt_gen_options_default(&g);
-    g.days = 400;
-    g.shape = VT_GEN_SHAPE_DENSE;
-    assert_int_equal(vt_gen_write_file(&g, path, 0, NULL, NULL), VT_OK);
-    const uint64_t one = direct_import_hash(path, 1, 64);
+    generated_export(path, sizeof path, 400, VT_GEN_SHAPE_DENSE);
+    int direct[3];
+    const uint64_t one = imported_file_hash(path, 1, 64, &direct[0]);
     assert_true(one != 0);
-    assert_true(direct_import_hash(path, 2, 64) == one);
-    assert_true(direct_import_hash(path, 2, 0) == one);
+    assert_true(imported_file_hash(path, 2, 64, &direct[1]) == one);
+    assert_true(imported_file_hash(path, 2, 0, &direct[2]) == one);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(direct[i], 1);
+    }
     remove(path);
 }
 
