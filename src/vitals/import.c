@@ -98,10 +98,12 @@ vt_status vt_import(vt_store *store, const char *path, const vt_import_options *
     }
     vt_sink sink;
     vt__pipeline *pipeline = NULL;
-    if (!options || options->threads != 1) {
-        /* A first import written directly hands its page writes to a helper thread too: the
-         * kernel's copy into the page cache then overlaps the inserts (store_vfs.c). */
-        vt__store_write_behind(store);
+    const int threads = !options || options->threads != 1 ? 2 : 1;
+    /* A first import written directly has the kernel start writing its pages to the disk as
+     * it goes, and on two threads hands its page writes to a helper thread: the kernel's copy
+     * into the page cache then overlaps the inserts (store_vfs.c). */
+    vt__store_write_behind(store, threads == 1);
+    if (threads == 2) {
         if ((st = vt__pipeline_start(store, im.items, stats, &sink, &pipeline, err)) != VT_OK) {
             vt__items_close(im.items);
             vt_store_rollback(store);

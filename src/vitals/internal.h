@@ -109,9 +109,11 @@ vt_status vt__store_flush(vt_store *store, vt_error *err);
  * the checkpoint copy them again); *direct tells which. The commit or rollback goes back to
  * WAL. Otherwise the same as vt_store_begin. */
 vt_status vt__store_begin_import(vt_store *store, int *direct, vt_error *err);
-/* In a transaction begun direct: a helper thread writes the main file's pages from now until
- * the commit or rollback (store_vfs.c). Nothing happens otherwise, or when it cannot start. */
-void vt__store_write_behind(vt_store *store);
+/* In a transaction begun direct, from now until the commit or rollback (store_vfs.c): the
+ * kernel is asked to start writing the main file's pages every 16 MiB written
+ * (flush-behind), and, unless `inline_writes` (vt__store_write_pages_inline), a helper thread
+ * writes them. Nothing happens otherwise, or when it cannot start. */
+void vt__store_write_behind(vt_store *store, int inline_writes);
 /* While write-behind is on: 1, the caller's thread writes a page itself when no page is queued
  * before it; 0, every page goes through the helper thread. Nothing otherwise. */
 void vt__store_write_pages_inline(vt_store *store, int inline_writes);

@@ -195,9 +195,9 @@ static void end_direct(vt_store *s)
     }
 }
 
-void vt__store_write_behind(vt_store *s)
+void vt__store_write_behind(vt_store *s, int inline_writes)
 {
-    int on = VT__WB_BEHIND;
+    int on = inline_writes ? VT__WB_INLINE : VT__WB_BEHIND;
     if (s->direct && !s->write_behind &&
         sqlite3_file_control(s->db, "main", VT__FCNTL_WRITE_BEHIND, &on) == SQLITE_OK) {
         s->write_behind = 1;

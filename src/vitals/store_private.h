@@ -18,6 +18,9 @@
 #define VT__STORE_VFS "vitals-wb"
 enum { VT__FCNTL_WRITE_BEHIND = 0x56540001 };
 enum { VT__WB_OFF, VT__WB_BEHIND, VT__WB_INLINE };
+/* With an int: the flush-behind requests made since write-behind was turned on (store_vfs.c);
+ * SQLITE_NOTFOUND when it is off. */
+enum { VT__FCNTL_WB_FLUSHES = 0x56540002 };
 const char *vt__store_vfs(void);
 
 /* The string kinds of a record, each kept in its own lookup table. */
@@ -137,7 +140,7 @@ struct vt_store {
     char *path;
     int in_txn;
     int direct;  /* the open transaction writes the file directly (rollback journal, no WAL) */
-    int write_behind; /* and a helper thread writes its pages (store_vfs.c) */
+    int write_behind; /* and its pages are written behind (store_vfs.c) */
     int day_known;      /* day_text is the formatted day_number: records come day after day */
     int32_t day_number;
     char day_text[VT_DAY_BUFSZ];

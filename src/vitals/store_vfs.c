@@ -19,10 +19,27 @@
  * - memory mapping is declined while on (reads go through xRead).
  * The helper calls the underlying file's xWrite while the caller may be in its xRead (of
  * other pages) or queueing: the unix VFS's reads and writes are pread and pwrite on one
- * descriptor. */
+ * descriptor. The helper is started with the first page queued: in VT__WB_INLINE (the writer
+ * shares its core, or a one-thread import) there may never be one.
+ *
+ * Flush-behind, while on: every FLUSH_BYTES written to the file, the thread that wrote them
+ * asks the kernel to start writing the file's dirty pages to the disk
+ * (sync_file_range(SYNC_FILE_RANGE_WRITE), which returns without waiting). The commit's
+ * fsync then finds most of the file on the disk already, instead of writing all of it while
+ * the import waits (0.2 s of a 1 GB import on the reference machine). It changes nothing of
+ * what reaches the disk or when it is durable: the kernel may write a dirty page at any time
+ * anyway, SQLite has synced its journal before it writes a database page, and the commit
+ * still syncs. It needs SQLite's own descriptor of the file (closing any other one would drop
+ * SQLite's POSIX locks): the unix VFS keeps it right after its three pointers, and it is used
+ * only when fstat says it is the file that was opened (else no flush-behind). */
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE 1 /* sync_file_range */
+#endif
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "store_private.h"
 
@@ -30,6 +47,8 @@
  * pages wait (or when a caller needs the queue empty) and then writes every page queued: one
  * wakeup for 32 pages, not one a page (which cost more system time than it saved). */
 enum { WB_SLOTS = 128, WB_BATCH = 32 };
+/* Bytes written between two requests to start the writeback (flush-behind). */
+#define FLUSH_BYTES ((sqlite3_int64)16 << 20)
 
 typedef struct wb_slot {
     sqlite3_int64 off;
@@ -41,6 +60,7 @@ typedef struct wb_file {
     sqlite3_file base;
     sqlite3_file *real; /* the default VFS's file, allocated right after this struct */
     int main_db;
+    int fd; /* SQLite's descriptor of the file, for flush-behind; -1 when unknown */
     /* Write-behind, when `on`: the queue is slots[head .. head + count) modulo WB_SLOTS; the
      * helper takes every slot queued when it wakes and removes them once they are written. */
     int on;
@@ -54,12 +74,68 @@ typedef struct wb_file {
     int caller_waits; /* a caller sleeps on `space` */
     int draining;     /* callers that wait for the queue to empty */
     int error; /* the first failed write's result, reported once */
+    int helper_started;
+    sqlite3_int64 unflushed; /* bytes written since the last flush-behind request */
+    int flushes;             /* flush-behind requests made since `on` */
     wb_slot slots[WB_SLOTS];
 } wb_file;
 
 static sqlite3_vfs *g_real;
 static sqlite3_vfs g_vfs;
 static const sqlite3_io_methods WB_METHODS;
+
+/* Counts `len` bytes written; 1 when a flush-behind request is due. Called with the mutex
+ * held. */
+static int account(wb_file *p, int len)
+{
+    p->unflushed += len;
+    if (p->fd < 0 || p->unflushed < FLUSH_BYTES) {
+        return 0;
+    }
+    p->unflushed = 0;
+    p->flushes++;
+    return 1;
+}
+
+/* Asks the kernel to start writing the file's dirty pages; returns without waiting. A
+ * failure is of no consequence (the commit's sync writes them). */
+static void flush_behind(const wb_file *p)
+{
+#if defined(__linux__)
+    (void)sync_file_range(p->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+    (void)p;
+#endif
+}
+
+/* SQLite's descriptor of the file `name` that the default VFS opened into `real`, or -1. */
+static int real_fd(const sqlite3_file *real, const char *name)
+{
+#if defined(__linux__)
+    /* The unix VFS's unixFile starts with its methods, its VFS and its inode, then the
+     * descriptor; any other VFS, or a layout that moved, fails the fstat check. */
+    struct unix_file_head {
+        const void *methods, *vfs, *inode;
+        int fd;
+    };
+    struct stat a, b;
+    if (!name || strncmp(g_real->zName, "unix", 4) != 0 ||
+        (size_t)g_real->szOsFile < sizeof(struct unix_file_head)) {
+        return -1;
+    }
+    int fd;
+    memcpy(&fd, (const char *)real + offsetof(struct unix_file_head, fd), sizeof fd);
+    if (fd < 0 || fstat(fd, &a) != 0 || stat(name, &b) != 0 || a.st_dev != b.st_dev ||
+        a.st_ino != b.st_ino) {
+        return -1;
+    }
+    return fd;
+#else
+    (void)real;
+    (void)name;
+    return -1;
+#endif
+}
 
 static void *helper_main(void *arg)
 {
@@ -86,10 +162,19 @@ static void *helper_main(void *arg)
         if (rc != SQLITE_OK && p->error == SQLITE_OK) {
             p->error = rc;
         }
+        int flush = 0;
+        for (int i = 0; i < n; i++) {
+            flush |= account(p, p->slots[(p->head + i) % WB_SLOTS].len);
+        }
         p->head = (p->head + n) % WB_SLOTS;
         p->count -= n;
         if (p->caller_waits) {
             pthread_cond_broadcast(&p->space);
+        }
+        if (flush) {
+            pthread_mutex_unlock(&p->mu);
+            flush_behind(p);
+            pthread_mutex_lock(&p->mu);
         }
     }
     pthread_mutex_unlock(&p->mu);
@@ -132,7 +217,9 @@ static int stop(wb_file *p)
     p->stop = 1;
     pthread_cond_signal(&p->work);
     pthread_mutex_unlock(&p->mu);
-    pthread_join(p->helper, NULL);
+    if (p->helper_started) {
+        pthread_join(p->helper, NULL);
+    }
     pthread_cond_destroy(&p->work);
     pthread_cond_destroy(&p->space);
     pthread_mutex_destroy(&p->mu);
@@ -150,7 +237,8 @@ static int start(wb_file *p)
         return SQLITE_OK;
     }
     p->head = p->count = p->stop = p->helper_waits = p->caller_waits = p->draining = 0;
-    p->inline_writes = 0;
+    p->inline_writes = p->helper_started = p->flushes = 0;
+    p->unflushed = 0;
     p->error = SQLITE_OK;
     if (pthread_mutex_init(&p->mu, NULL) != 0) {
         return SQLITE_NOMEM;
@@ -160,12 +248,6 @@ static int start(wb_file *p)
         return SQLITE_NOMEM;
     }
     if (pthread_cond_init(&p->space, NULL) != 0) {
-        pthread_cond_destroy(&p->work);
-        pthread_mutex_destroy(&p->mu);
-        return SQLITE_NOMEM;
-    }
-    if (pthread_create(&p->helper, NULL, helper_main, p) != 0) {
-        pthread_cond_destroy(&p->space);
         pthread_cond_destroy(&p->work);
         pthread_mutex_destroy(&p->mu);
         return SQLITE_NOMEM;
@@ -220,13 +302,24 @@ static int wb_write(sqlite3_file *f, const void *buf, int len, sqlite3_int64 off
         return p->real->pMethods->xWrite(p->real, buf, len, off);
     }
     pthread_mutex_lock(&p->mu);
-    if (p->inline_writes && p->count == 0) {
-        /* Nothing queued before it, and the helper only writes queued pages: the page goes
-         * to the file now, from this thread, as without write-behind. */
+    if (p->count == 0 && !p->helper_started && !p->inline_writes &&
+        pthread_create(&p->helper, NULL, helper_main, p) == 0) {
+        p->helper_started = 1;
+    }
+    if (p->count == 0 && (p->inline_writes || !p->helper_started)) {
+        /* Nothing queued before it, and the helper only writes queued pages (or there is
+         * none): the page goes to the file now, from this thread, as without write-behind. */
         int rc = p->error;
         p->error = SQLITE_OK;
+        const int flush = account(p, len);
         pthread_mutex_unlock(&p->mu);
-        return rc != SQLITE_OK ? rc : p->real->pMethods->xWrite(p->real, buf, len, off);
+        if (rc == SQLITE_OK) {
+            rc = p->real->pMethods->xWrite(p->real, buf, len, off);
+        }
+        if (flush) {
+            flush_behind(p);
+        }
+        return rc;
     }
     while (p->count == WB_SLOTS && p->error == SQLITE_OK) {
         p->caller_waits++;
@@ -319,6 +412,15 @@ static int wb_file_control(sqlite3_file *f, int op, void *arg)
         /* Read only by the caller's thread (wb_write), which is this one. */
         p->inline_writes = mode == VT__WB_INLINE;
         return rc;
+    }
+    if (op == VT__FCNTL_WB_FLUSHES) {
+        if (!p->on) {
+            return SQLITE_NOTFOUND;
+        }
+        pthread_mutex_lock(&p->mu);
+        *(int *)arg = p->flushes;
+        pthread_mutex_unlock(&p->mu);
+        return SQLITE_OK;
     }
     if (op == SQLITE_FCNTL_SIZE_HINT) {
         /* Sent before the pages of a growing file are written (about every hundredth page
@@ -435,6 +537,7 @@ static int wb_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flag
     /* SQLite calls xClose only when pMethods is set, as the default VFS does on success. */
     p->base.pMethods = p->real->pMethods ? &WB_METHODS : NULL;
     p->main_db = (flags & SQLITE_OPEN_MAIN_DB) != 0;
+    p->fd = rc == SQLITE_OK && p->main_db ? real_fd(p->real, name) : -1;
     return rc;
 }
 
