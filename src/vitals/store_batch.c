@@ -47,12 +47,15 @@ vt_status vt__store_rows_statement(vt_store *s, sqlite3_stmt **slot, const char 
 /* A parameter's value as last bound: bindings outlive sqlite3_reset (and a re-prepare, which
  * carries them over), so a value a parameter already holds is not bound again. In Apple's
  * order most of a row repeats the row that held its place in the statement before: the type,
- * unit, version and device ids, the three offsets, a NULL category or value. Texts are always
- * bound (SQLITE_STATIC: their bytes move). */
-enum { BOUND_UNKNOWN, BOUND_INT, BOUND_NULL, BOUND_REAL };
+ * unit, version and device ids, the three offsets, a NULL category or value, and the day
+ * (bound SQLITE_STATIC from its row's place in the queue: it is bound again unless both that
+ * place and the bytes there are what was bound). A category is always bound (its bytes move). */
+enum { BOUND_UNKNOWN, BOUND_INT, BOUND_NULL, BOUND_REAL, BOUND_DAY };
 typedef struct vt__bound {
     int kind;
     int64_t bits;
+    const char *at;           /* BOUND_DAY: the bytes bound */
+    char day[VT_DAY_BUFSZ];   /* and what they were */
 } vt__bound;
 
 static void bind_int(sqlite3_stmt *q, vt__bound *b, int i, int64_t v)
@@ -80,6 +83,16 @@ static void bind_real(sqlite3_stmt *q, vt__bound *b, int i, double v)
         sqlite3_bind_double(q, i, v);
         b[i].kind = BOUND_REAL;
         b[i].bits = bits;
+    }
+}
+
+static void bind_day(sqlite3_stmt *q, vt__bound *b, int i, const char *day)
+{
+    if (b[i].kind != BOUND_DAY || b[i].at != day || memcmp(b[i].day, day, 10) != 0) {
+        sqlite3_bind_text(q, i, day, 10, SQLITE_STATIC);
+        b[i].kind = BOUND_DAY;
+        b[i].at = day;
+        memcpy(b[i].day, day, 10);
     }
 }
 
@@ -114,7 +127,7 @@ static void bind_record(sqlite3_stmt *q, vt__bound *b, int base, const vt__pendi
             bind_null(q, b, base + col[k]);
         }
     }
-    sqlite3_bind_text(q, base + 6, pr->day, 10, SQLITE_STATIC);
+    bind_day(q, b, base + 6, pr->day);
     bind_int(q, b, base + 7, pr->start);
     bind_int(q, b, base + 8, pr->start_tz);
     bind_int(q, b, base + 9, pr->end);
@@ -184,10 +197,16 @@ static vt_status send_meta(vt_store *s, meta_rows *m, vt_error *err)
     if (st != VT_OK) {
         return st;
     }
+    vt__bound **bound = &s->queue.meta_bound[m->n];
+    if (!*bound && !(*bound = vt__calloc(m->n * 3 + 1, sizeof **bound))) {
+        return vt__nomem(err);
+    }
     for (size_t i = 0; i < m->n; i++) {
         const int base = (int)i * 3;
         sqlite3_bind_int64(*slot, base + 1, m->row[i].record);
-        sqlite3_bind_int64(*slot, base + 2, m->row[i].key);
+        /* Most rows of a statement have the key that row had the last time (one kind of
+         * metadata a type). */
+        bind_int(*slot, *bound, base + 2, m->row[i].key);
         sqlite3_bind_text(*slot, base + 3, m->row[i].value, (int)m->row[i].len, SQLITE_STATIC);
     }
     m->n = 0;
@@ -528,6 +547,7 @@ void vt__store_queue_close(vt_store *s)
     }
     for (size_t i = 0; i <= CHILD_ROWS; i++) {
         sqlite3_finalize(q->insert_meta[i]);
+        vt__free(q->meta_bound[i]);
         sqlite3_finalize(q->insert_beats[i]);
     }
     vt__free(q->waiting_text.bytes);

@@ -97,6 +97,7 @@ typedef struct vt__record_queue {
      * bound before and unchanged is not bound again. */
     struct vt__bound *bound[OUT_ROWS + 1];
     sqlite3_stmt *insert_meta[CHILD_ROWS + 1];
+    struct vt__bound *meta_bound[CHILD_ROWS + 1]; /* the same, for the metadata key ids */
     sqlite3_stmt *insert_beats[CHILD_ROWS + 1];
 } vt__record_queue;
 

@@ -120,7 +120,22 @@ static vt_status lookup_string(vt_store *s, int kind, const char *str, size_t le
     return VT_OK;
 }
 
-/* The database id of pool string `pid` of `kind`, through the per-pool cache. */
+/* Forgets the cached ids when `pool` is not the pool they were cached for. */
+static void cache_for(vt_store *s, const vt_strpool *pool)
+{
+    vt__id_cache *c = &s->cache;
+    const uint64_t serial = vt__strpool_serial(pool);
+    if (VT__UNLIKELY(c->pool_serial != serial)) {
+        for (int k = 0; k < K_COUNT; k++) {
+            if (c->ids[k]) {
+                memset(c->ids[k], 0, c->cap[k] * sizeof *c->ids[k]);
+            }
+        }
+        c->pool_serial = serial;
+    }
+}
+
+/* The database id of pool string `pid` of `kind`, through the cache (cache_for(pool) first). */
 static vt_status map_id(vt_store *s, int kind, const vt_strpool *pool, uint32_t pid, int64_t *id,
                         vt_error *err)
 {
@@ -129,14 +144,6 @@ static vt_status map_id(vt_store *s, int kind, const vt_strpool *pool, uint32_t 
         return VT_OK;
     }
     vt__id_cache *c = &s->cache;
-    if (VT__UNLIKELY(c->pool_serial != vt__strpool_serial(pool))) {
-        for (int k = 0; k < K_COUNT; k++) {
-            if (c->ids[k]) {
-                memset(c->ids[k], 0, c->cap[k] * sizeof *c->ids[k]);
-            }
-        }
-        c->pool_serial = vt__strpool_serial(pool);
-    }
     if (VT__LIKELY(pid < c->cap[kind] && c->ids[kind][pid] != 0)) {
         *id = c->ids[kind][pid];
         return VT_OK;
@@ -252,6 +259,7 @@ vt_status vt__store_insert_id(vt_store *s, const vt_record *r, const vt_strpool 
     }
     vt__pending_record pr;
     memset(&pr, 0, sizeof pr);
+    cache_for(s, strings);
     for (int k = 0; k < K_COUNT; k++) {
         if ((st = map_id(s, k, strings, pids[k], &pr.ids[k], err)) != VT_OK) {
             return st;
