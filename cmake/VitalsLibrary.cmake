@@ -11,9 +11,12 @@
 # vitals::<name> for find_package(vitals) and <name>.pc for pkg-config.
 #
 #   vitals_library(NAME SOURCES file... DEPS target...
+#                  [ARCHIVE_DEPS target... SHARED_DEPS target...]
 #                  [PER_KIND file... SHARED_DEFINITIONS def...])
 # DEPS are linked PUBLIC by the archive (its users need them) and PRIVATE by the shared
-# library. PER_KIND sources are compiled once per kind, the shared one with
+# library; ARCHIVE_DEPS only by the archive, SHARED_DEPS only by the shared library (which also
+# give the objects their include directories): one dependency in two builds, such as SQLite's
+# archive and its shared library (CMakeLists.txt, VITALS_STATIC_SQLITE). PER_KIND sources are compiled once per kind, the shared one with
 # SHARED_DEFINITIONS (libvbench's heap counting: see src/vbench/CMakeLists.txt).
 
 include(CheckCCompilerFlag)
@@ -25,7 +28,8 @@ include(CheckCCompilerFlag)
 check_c_compiler_flag(-fno-semantic-interposition VITALS_HAVE_NO_SEMANTIC_INTERPOSITION)
 
 function(vitals_library name)
-  cmake_parse_arguments(PARSE_ARGV 1 lib "" "" "SOURCES;DEPS;PER_KIND;SHARED_DEFINITIONS")
+  cmake_parse_arguments(PARSE_ARGV 1 lib "" ""
+                        "SOURCES;DEPS;ARCHIVE_DEPS;SHARED_DEPS;PER_KIND;SHARED_DEFINITIONS")
   set(common ${lib_SOURCES})
   if(lib_PER_KIND)
     list(REMOVE_ITEM common ${lib_PER_KIND})
@@ -50,11 +54,14 @@ function(vitals_library name)
       target_compile_options(${t} PRIVATE -fno-semantic-interposition)
     endif()
   endforeach()
-  target_link_libraries(${name}_objects PRIVATE ${lib_DEPS} $<BUILD_INTERFACE:vitals_warnings>)
-  target_link_libraries(${name} PUBLIC ${lib_DEPS} PRIVATE $<BUILD_INTERFACE:vitals_warnings>)
+  target_link_libraries(${name}_objects PRIVATE ${lib_DEPS} ${lib_SHARED_DEPS}
+                        $<BUILD_INTERFACE:vitals_warnings>)
+  target_link_libraries(${name} PUBLIC ${lib_DEPS} ${lib_ARCHIVE_DEPS}
+                        PRIVATE $<BUILD_INTERFACE:vitals_warnings>)
 
   if(BUILD_SHARED_LIBS)
-    target_link_libraries(${name}_shared PRIVATE ${lib_DEPS} $<BUILD_INTERFACE:vitals_warnings>)
+    target_link_libraries(${name}_shared PRIVATE ${lib_DEPS} ${lib_SHARED_DEPS}
+                          $<BUILD_INTERFACE:vitals_warnings>)
     target_compile_definitions(${name}_shared PRIVATE ${lib_SHARED_DEFINITIONS})
     target_link_options(${name}_shared PRIVATE -Wl,--version-script=${map}
                         -Wl,-Bsymbolic-functions)
