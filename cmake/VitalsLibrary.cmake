@@ -16,8 +16,9 @@
 # DEPS are linked PUBLIC by the archive (its users need them) and PRIVATE by the shared
 # library; ARCHIVE_DEPS only by the archive, SHARED_DEPS only by the shared library (which also
 # give the objects their include directories): one dependency in two builds, such as SQLite's
-# archive and its shared library (CMakeLists.txt, VITALS_STATIC_SQLITE). PER_KIND sources are compiled once per kind, the shared one with
-# SHARED_DEFINITIONS (libvbench's heap counting: see src/vbench/CMakeLists.txt).
+# archive and its shared library (CMakeLists.txt, VITALS_STATIC_SQLITE). PER_KIND sources are
+# compiled once per kind, the shared one with SHARED_DEFINITIONS (libvbench's heap counting:
+# see src/vbench/CMakeLists.txt).
 
 include(CheckCCompilerFlag)
 # A shared library compiled -fPIC may have each of its global functions replaced at run time

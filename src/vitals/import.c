@@ -78,6 +78,12 @@ static double now_seconds(void)
 vt_status vt_import(vt_store *store, const char *path, const vt_import_options *options,
                     vt_import_stats *stats, vt_error *err)
 {
+    return vt__import(store, path, options, VT__PAGES_MEASURED, stats, err);
+}
+
+vt_status vt__import(vt_store *store, const char *path, const vt_import_options *options, int pages,
+                     vt_import_stats *stats, vt_error *err)
+{
     vt_import_stats local;
     if (!stats) {
         stats = &local;
@@ -104,7 +110,8 @@ vt_status vt_import(vt_store *store, const char *path, const vt_import_options *
      * into the page cache then overlaps the inserts (store_vfs.c). */
     vt__store_write_behind(store, threads == 1);
     if (threads == 2) {
-        if ((st = vt__pipeline_start(store, im.items, stats, &sink, &pipeline, err)) != VT_OK) {
+        if ((st = vt__pipeline_start(store, im.items, stats, pages, &sink, &pipeline, err)) !=
+            VT_OK) {
             vt__items_close(im.items);
             vt_store_rollback(store);
             return st;

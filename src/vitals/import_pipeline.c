@@ -57,6 +57,7 @@ struct vt__pipeline {
     vt_error werr;
     pthread_t thread;
     int started;
+    int pages; /* VT__PAGES_* */
 };
 
 /* ---- the arena ----------------------------------------------------------------------- */
@@ -253,9 +254,17 @@ static void pace_start(pace *pc)
     pc->batches = 0;
 }
 
-/* After a batch: at the end of a window, chooses who writes the pages for the next one. */
-static void pace_batch(pace *pc, vt_store *store)
+/* After a batch: at the end of a window, chooses who writes the pages for the next one (or
+ * after every batch, writer and helper in turn, when the tests ask for VT__PAGES_ALTERNATE). */
+static void pace_batch(pace *pc, vt_store *store, int pages)
 {
+    if (pages != VT__PAGES_MEASURED) {
+        if (pages == VT__PAGES_ALTERNATE) {
+            pc->pages_inline = !pc->pages_inline;
+            vt__store_write_pages_inline(store, pc->pages_inline);
+        }
+        return;
+    }
     if (++pc->batches < PACE_BATCHES) {
         return;
     }
@@ -275,6 +284,10 @@ static void *writer(void *arg)
     pace pc;
     memset(&pc, 0, sizeof pc);
     pace_start(&pc);
+    if (p->pages == VT__PAGES_WRITER) {
+        pc.pages_inline = 1;
+        vt__store_write_pages_inline(p->store, 1);
+    }
     pthread_mutex_lock(&p->mu);
     for (;;) {
         if (p->full_count == 0 && !p->done && !p->stop) {
@@ -295,7 +308,7 @@ static void *writer(void *arg)
         vt_error e;
         vt_error_clear(&e);
         const vt_status st = p->failed ? VT_OK : write_batch(p, b, &e);
-        pace_batch(&pc, p->store);
+        pace_batch(&pc, p->store, p->pages);
         b->len = b->count = b->strings_len = 0;
         b->strings_count = 0;
 
@@ -536,7 +549,7 @@ static vt_status p_end(void *ctx, const vt_export_summary *summary, vt_error *er
 
 /* ---- start and finish ---------------------------------------------------------------- */
 
-vt_status vt__pipeline_start(vt_store *store, vt__items *items, vt_import_stats *stats,
+vt_status vt__pipeline_start(vt_store *store, vt__items *items, vt_import_stats *stats, int pages,
                              vt_sink *sink, vt__pipeline **out, vt_error *err)
 {
     *out = NULL;
@@ -547,6 +560,7 @@ vt_status vt__pipeline_start(vt_store *store, vt__items *items, vt_import_stats 
     p->store = store;
     p->items = items;
     p->stats = stats;
+    p->pages = pages;
     vt_status st = vt_strpool_new(&p->mirror, err);
     if (st != VT_OK) {
         vt__free(p);

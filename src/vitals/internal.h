@@ -213,11 +213,19 @@ vt_status vt__items_element(vt__items *items, const vt_element *element, vt_erro
  * with callbacks that copy items into batches for it; the store and `items` belong to the
  * writer until vt__pipeline_finish returns. */
 typedef struct vt__pipeline vt__pipeline;
-vt_status vt__pipeline_start(vt_store *store, vt__items *items, vt_import_stats *stats,
+/* Who writes the pages of a direct first import on two threads (import_pipeline.c,
+ * pace_batch): chosen from what the writer measures (VT__PAGES_MEASURED, what vt_import does),
+ * or, for the tests, always the writer thread, always the helper, or the two in turn after
+ * every batch. */
+enum { VT__PAGES_MEASURED, VT__PAGES_WRITER, VT__PAGES_HELPER, VT__PAGES_ALTERNATE };
+vt_status vt__pipeline_start(vt_store *store, vt__items *items, vt_import_stats *stats, int pages,
                              vt_sink *sink, vt__pipeline **out, vt_error *err);
 /* Waits for the writer (which drops what is left when the reader failed) and gives the
  * first error of the reader or the writer. The last batch goes over in the sink's `end`. */
 vt_status vt__pipeline_finish(vt__pipeline *p, vt_status reader_status, vt_error *err);
 void vt__pipeline_free(vt__pipeline *p);
+/* vt_import with the choice of the page writer (VT__PAGES_*). */
+vt_status vt__import(vt_store *store, const char *path, const vt_import_options *options, int pages,
+                     vt_import_stats *stats, vt_error *err);
 
 #endif

@@ -54,8 +54,8 @@ enum { BOUND_UNKNOWN, BOUND_INT, BOUND_NULL, BOUND_REAL, BOUND_DAY };
 typedef struct vt__bound {
     int kind;
     int64_t bits;
-    const char *at;           /* BOUND_DAY: the bytes bound */
-    char day[VT_DAY_BUFSZ];   /* and what they were */
+    const char *at;         /* BOUND_DAY: the bytes bound */
+    char day[VT_DAY_BUFSZ]; /* and what they were */
 } vt__bound;
 
 static void bind_int(sqlite3_stmt *q, vt__bound *b, int i, int64_t v)
@@ -107,8 +107,7 @@ static vt_status records_statement(vt_store *s, size_t n, sqlite3_stmt **q, vt__
     if (st != VT_OK) {
         return st;
     }
-    if (!rq->bound[n] &&
-        !(rq->bound[n] = vt__calloc(n * RECORD_COLS + 1, sizeof *rq->bound[n]))) {
+    if (!rq->bound[n] && !(rq->bound[n] = vt__calloc(n * RECORD_COLS + 1, sizeof *rq->bound[n]))) {
         return vt__nomem(err);
     }
     *q = rq->insert_records[n];
@@ -320,8 +319,8 @@ static size_t put_text(vt__queue_text *t, const char *bytes, size_t len)
 /* Copies the record's category text into `t`. */
 static vt_status keep_category(vt__queue_text *t, vt__pending_record *pr, vt_error *err)
 {
-    if (pr->category && (pr->category_at = put_text(t, pr->category, (size_t)pr->category_len)) ==
-                            SIZE_MAX) {
+    if (pr->category &&
+        (pr->category_at = put_text(t, pr->category, (size_t)pr->category_len)) == SIZE_MAX) {
         return vt__nomem(err);
     }
     return VT_OK;

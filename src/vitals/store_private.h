@@ -140,12 +140,12 @@ struct vt_store {
     sqlite3 *db;
     char *path;
     int in_txn;
-    int direct;  /* the open transaction writes the file directly (rollback journal, no WAL) */
+    int direct;       /* the open transaction writes the file directly (rollback journal, no WAL) */
     int write_behind; /* and its pages are written behind (store_vfs.c) */
-    int day_known;      /* day_text is the formatted day_number: records come day after day */
+    int day_known;    /* day_text is the formatted day_number: records come day after day */
     int32_t day_number;
     char day_text[VT_DAY_BUFSZ];
-    int busy_ms; /* the busy timeout */
+    int busy_ms;        /* the busy timeout */
     int schema_version; /* of the file: older than VT_STORE_SCHEMA_VERSION only read-only */
     sqlite3_stmt *meta_key_select, *meta_key_insert;
     sqlite3_stmt *record_id; /* a stored record's id by its natural key, prepared when needed */

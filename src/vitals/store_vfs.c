@@ -73,7 +73,7 @@ typedef struct wb_file {
     int helper_waits; /* the helper sleeps on `work` */
     int caller_waits; /* a caller sleeps on `space` */
     int draining;     /* callers that wait for the queue to empty */
-    int error; /* the first failed write's result, reported once */
+    int error;        /* the first failed write's result, reported once */
     int helper_started;
     sqlite3_int64 unflushed; /* bytes written since the last flush-behind request */
     int flushes;             /* flush-behind requests made since `on` */

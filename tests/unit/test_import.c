@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "../../src/vitals/internal.h"
 #include "fingerprint.h"
 #include "vitals/vitals.h"
 
@@ -521,7 +522,8 @@ static uint64_t file_hash(const char *path)
 /* Imports `path` into a fresh file on `threads` threads with a page cache of `cache_kib` (0:
  * the default); gives the closed file's hash, and in `*direct` (may be NULL) whether the
  * import wrote the file directly. */
-static uint64_t imported_file_hash(const char *path, int threads, int cache_kib, int *direct)
+static uint64_t imported_file_hash(const char *path, int threads, int cache_kib, int pages,
+                                   int *direct)
 {
     remove_db();
     const vt_store_options so = {0, 0, cache_kib};
@@ -534,7 +536,7 @@ static uint64_t imported_file_hash(const char *path, int threads, int cache_kib,
     memset(&o, 0, sizeof o);
     o.threads = threads;
     vt_import_stats st;
-    if (vt_import(s, path, &o, &st, &err) != VT_OK) {
+    if (vt__import(s, path, &o, pages, &st, &err) != VT_OK) {
         fail_msg("%s: %s", path, err.msg);
     }
     if (direct) {
@@ -565,16 +567,16 @@ static void one_and_two_threads_write_identical_files(void **state)
     for (size_t i = 0; i < sizeof SAMPLES / sizeof SAMPLES[0]; i++) {
         char path[1024];
         snprintf(path, sizeof path, "%s/%s", VITALS_FIXTURES, SAMPLES[i]);
-        const uint64_t one = imported_file_hash(path, 1, 0, NULL);
+        const uint64_t one = imported_file_hash(path, 1, 0, VT__PAGES_MEASURED, NULL);
         assert_true(one != 0);
-        assert_true(imported_file_hash(path, 2, 0, NULL) == one);
+        assert_true(imported_file_hash(path, 2, 0, VT__PAGES_MEASURED, NULL) == one);
     }
     for (uint32_t shape = VT_GEN_SHAPE_APPLE; shape <= VT_GEN_SHAPE_DENSE; shape++) {
         char path[300];
         generated_export(path, sizeof path, 120, shape);
-        const uint64_t one = imported_file_hash(path, 1, 0, NULL);
+        const uint64_t one = imported_file_hash(path, 1, 0, VT__PAGES_MEASURED, NULL);
         assert_true(one != 0);
-        assert_true(imported_file_hash(path, 2, 0, NULL) == one);
+        assert_true(imported_file_hash(path, 2, 0, VT__PAGES_MEASURED, NULL) == one);
         remove(path);
     }
 }
@@ -590,12 +592,36 @@ static void pages_written_behind_read_back_the_same_file(void **state)
     char path[300];
     generated_export(path, sizeof path, 400, VT_GEN_SHAPE_DENSE);
     int direct[3];
-    const uint64_t one = imported_file_hash(path, 1, 64, &direct[0]);
+    const uint64_t one = imported_file_hash(path, 1, 64, VT__PAGES_MEASURED, &direct[0]);
     assert_true(one != 0);
-    assert_true(imported_file_hash(path, 2, 64, &direct[1]) == one);
-    assert_true(imported_file_hash(path, 2, 0, &direct[2]) == one);
+    assert_true(imported_file_hash(path, 2, 64, VT__PAGES_MEASURED, &direct[1]) == one);
+    assert_true(imported_file_hash(path, 2, 0, VT__PAGES_MEASURED, &direct[2]) == one);
     for (int i = 0; i < 3; i++) {
         assert_int_equal(direct[i], 1);
+    }
+    remove(path);
+}
+
+/* On two threads the writer chooses who writes a direct import's pages, itself or the helper
+ * (import_pipeline.c, pace_batch), from what it measures of the machine. Each choice forced for
+ * the whole import, and the two in turn after every batch (the writer then takes over with
+ * pages still queued, and hands back), write the file that one thread writes, byte for byte,
+ * with a 64 KiB page cache (pages spilled and read back all along) and the default one. */
+static void every_choice_of_page_writer_writes_the_same_file(void **state)
+{
+    (void)state;
+    char path[300];
+    generated_export(path, sizeof path, 400, VT_GEN_SHAPE_DENSE);
+    const int cache[2] = {64, 0};
+    for (int c = 0; c < 2; c++) {
+        const uint64_t one = imported_file_hash(path, 1, cache[c], VT__PAGES_MEASURED, NULL);
+        assert_true(one != 0);
+        const int pages[3] = {VT__PAGES_WRITER, VT__PAGES_HELPER, VT__PAGES_ALTERNATE};
+        for (int i = 0; i < 3; i++) {
+            int direct = 0;
+            assert_true(imported_file_hash(path, 2, cache[c], pages[i], &direct) == one);
+            assert_int_equal(direct, 1);
+        }
     }
     remove(path);
 }
@@ -863,6 +889,7 @@ int main(void)
         cmocka_unit_test(one_and_two_threads_store_the_same),
         cmocka_unit_test(one_and_two_threads_write_identical_files),
         cmocka_unit_test(pages_written_behind_read_back_the_same_file),
+        cmocka_unit_test(every_choice_of_page_writer_writes_the_same_file),
         cmocka_unit_test(a_database_error_mid_import_rolls_everything_back),
         cmocka_unit_test(a_failed_child_statement_rolls_everything_back),
         cmocka_unit_test(a_page_write_refused_by_the_disk_rolls_the_import_back),
