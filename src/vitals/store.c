@@ -64,8 +64,7 @@ vt_status vt_store_open(const char *path, const vt_store_options *options, vt_st
     const int flags =
         o->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     vt_status st;
-    if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, vt__store_vfs()) !=
-        SQLITE_OK) {
+    if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, vt__store_vfs()) != SQLITE_OK) {
         st = vt__error(err, VT_ERR_DB, "%s: %s", path,
                        s->db ? sqlite3_errmsg(s->db) : "unable to open database");
         vt_store_close(s);
@@ -195,20 +194,24 @@ static void end_direct(vt_store *s)
     }
 }
 
+/* Sends the write-behind mode (on, pages written inline or by the helper) to the main file. */
+static int send_write_behind(vt_store *s, int inline_writes)
+{
+    int mode = inline_writes ? VT__WB_INLINE : VT__WB_BEHIND;
+    return sqlite3_file_control(s->db, "main", VT__FCNTL_WRITE_BEHIND, &mode);
+}
+
 void vt__store_write_behind(vt_store *s, int inline_writes)
 {
-    int on = inline_writes ? VT__WB_INLINE : VT__WB_BEHIND;
-    if (s->direct && !s->write_behind &&
-        sqlite3_file_control(s->db, "main", VT__FCNTL_WRITE_BEHIND, &on) == SQLITE_OK) {
+    if (s->direct && !s->write_behind && send_write_behind(s, inline_writes) == SQLITE_OK) {
         s->write_behind = 1;
     }
 }
 
 void vt__store_write_pages_inline(vt_store *s, int inline_writes)
 {
-    int mode = inline_writes ? VT__WB_INLINE : VT__WB_BEHIND;
     if (s->write_behind) {
-        sqlite3_file_control(s->db, "main", VT__FCNTL_WRITE_BEHIND, &mode);
+        send_write_behind(s, inline_writes);
     }
 }
 

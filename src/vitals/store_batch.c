@@ -96,6 +96,16 @@ static void bind_day(sqlite3_stmt *q, vt__bound *b, int i, const char *day)
     }
 }
 
+/* What the `params` parameters of a statement hold, in *slot, allocated when first needed
+ * (all unknown). */
+static vt_status bound_for(vt__bound **slot, size_t params, vt_error *err)
+{
+    if (!*slot && !(*slot = vt__calloc(params + 1, sizeof **slot))) {
+        return vt__nomem(err);
+    }
+    return VT_OK;
+}
+
 /* The records statement of `n` rows and what its parameters hold, prepared when first
  * needed. */
 static vt_status records_statement(vt_store *s, size_t n, sqlite3_stmt **q, vt__bound **bound,
@@ -107,8 +117,8 @@ static vt_status records_statement(vt_store *s, size_t n, sqlite3_stmt **q, vt__
     if (st != VT_OK) {
         return st;
     }
-    if (!rq->bound[n] && !(rq->bound[n] = vt__calloc(n * RECORD_COLS + 1, sizeof *rq->bound[n]))) {
-        return vt__nomem(err);
+    if ((st = bound_for(&rq->bound[n], n * RECORD_COLS, err)) != VT_OK) {
+        return st;
     }
     *q = rq->insert_records[n];
     *bound = rq->bound[n];
@@ -197,8 +207,8 @@ static vt_status send_meta(vt_store *s, meta_rows *m, vt_error *err)
         return st;
     }
     vt__bound **bound = &s->queue.meta_bound[m->n];
-    if (!*bound && !(*bound = vt__calloc(m->n * 3 + 1, sizeof **bound))) {
-        return vt__nomem(err);
+    if ((st = bound_for(bound, m->n * 3, err)) != VT_OK) {
+        return st;
     }
     for (size_t i = 0; i < m->n; i++) {
         const int base = (int)i * 3;

@@ -61,6 +61,16 @@ void vt__store_records_close(vt_store *s)
     vt__free(s->meta_key_ids);
 }
 
+/* Forgets every id of the strings' cache. */
+static void forget_ids(vt__id_cache *c)
+{
+    for (int k = 0; k < K_COUNT; k++) {
+        if (c->ids[k]) {
+            memset(c->ids[k], 0, c->cap[k] * sizeof *c->ids[k]);
+        }
+    }
+}
+
 void vt__store_records_forget(vt_store *s)
 {
     vt__store_queue_drop(s);
@@ -68,11 +78,7 @@ void vt__store_records_forget(vt_store *s)
     if (s->meta_key_ids) {
         memset(s->meta_key_ids, 0, s->meta_key_cap * sizeof *s->meta_key_ids);
     }
-    for (int k = 0; k < K_COUNT; k++) {
-        if (s->cache.ids[k]) {
-            memset(s->cache.ids[k], 0, s->cache.cap[k] * sizeof *s->cache.ids[k]);
-        }
-    }
+    forget_ids(&s->cache);
 }
 
 static const char *kind_name(vt_metric_kind k)
@@ -126,11 +132,7 @@ static void cache_for(vt_store *s, const vt_strpool *pool)
     vt__id_cache *c = &s->cache;
     const uint64_t serial = vt__strpool_serial(pool);
     if (VT__UNLIKELY(c->pool_serial != serial)) {
-        for (int k = 0; k < K_COUNT; k++) {
-            if (c->ids[k]) {
-                memset(c->ids[k], 0, c->cap[k] * sizeof *c->ids[k]);
-            }
-        }
+        forget_ids(c);
         c->pool_serial = serial;
     }
 }

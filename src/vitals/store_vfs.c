@@ -84,11 +84,10 @@ static sqlite3_vfs *g_real;
 static sqlite3_vfs g_vfs;
 static const sqlite3_io_methods WB_METHODS;
 
-/* Counts `len` bytes written; 1 when a flush-behind request is due. Called with the mutex
- * held. */
-static int account(wb_file *p, int len)
+/* Counts `bytes` written; 1 when a flush-behind request is due. Called with the mutex held. */
+static int account(wb_file *p, sqlite3_int64 bytes)
 {
-    p->unflushed += len;
+    p->unflushed += bytes;
     if (p->fd < 0 || p->unflushed < FLUSH_BYTES) {
         return 0;
     }
@@ -153,19 +152,18 @@ static void *helper_main(void *arg)
         /* Every page queued now; the caller only adds after them. */
         const int n = p->count;
         int rc = SQLITE_OK;
+        sqlite3_int64 written = 0;
         pthread_mutex_unlock(&p->mu);
         for (int i = 0; i < n && rc == SQLITE_OK; i++) {
             const wb_slot *s = &p->slots[(p->head + i) % WB_SLOTS];
             rc = p->real->pMethods->xWrite(p->real, s->bytes, s->len, s->off);
+            written += s->len;
         }
         pthread_mutex_lock(&p->mu);
         if (rc != SQLITE_OK && p->error == SQLITE_OK) {
             p->error = rc;
         }
-        int flush = 0;
-        for (int i = 0; i < n; i++) {
-            flush |= account(p, p->slots[(p->head + i) % WB_SLOTS].len);
-        }
+        const int flush = account(p, written);
         p->head = (p->head + n) % WB_SLOTS;
         p->count -= n;
         if (p->caller_waits) {
